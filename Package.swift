@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "energy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "energy", targets: ["energy"]),
+        .library(name: "EnergyCore", targets: ["EnergyCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries: each wrapped once, thinly, by one Swift file or folder.
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+
+        // Domain: no I/O, no C modules.
+        .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
+        .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3"]),
+        .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore"]),
+        .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
+        .executableTarget(name: "energy", dependencies: [
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "EnergyBench", dependencies: [
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
+        ], path: "Benchmarks/EnergyBench"),
+
+        .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
+        .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
+        .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore"]),
+        .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator"]),
+        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,54 @@
+import Foundation
+
+extension CommunityFile {
+    /// The community as YAML text that `parse` reads back to an equal community.
+    public static func render(_ community: Community, header: String? = nil) -> String {
+        var out = ""
+        if let header {
+            for line in header.split(separator: "\n", omittingEmptySubsequences: false) { out += "# \(line)\n" }
+        }
+        out += "community:\n"
+        out += "  id: \(quoted(community.id))\n"
+        out += "  name: \(quoted(community.name))\n"
+        out += "  timezone: \(community.calendar.identifier)\n"
+        out += "  allocation: \(community.allocationKey.rawValue)\n"
+        out += "  site: {latitude: \(community.site.latitude), longitude: \(community.site.longitude)}\n"
+        out += "members:\n"
+        for member in community.members {
+            out += "  - id: \(quoted(member.id))\n"
+            out += "    name: \(quoted(member.name))\n"
+            out += "    meteringPoints:\n"
+            for point in member.meteringPoints {
+                var fields = ["zaehlpunkt: \(point.zaehlpunkt)", "direction: \(point.direction.rawValue)",
+                              "participation: \(decimalText(point.participationBasisPoints, decimals: 2))"]
+                if community.allocationKey == .static && point.direction == .consumption {
+                    fields.append("share: \(decimalText(point.staticSharePPM / 100, decimals: 4))")
+                }
+                switch point.profile {
+                case let .standardLoad(kind, annual)?: fields.append("profile: {type: \(kind.rawValue), annualKwh: \(annual)}")
+                case let .photovoltaic(kWp)?: fields.append("profile: {type: PV, kWp: \(kWp)}")
+                case nil: break
+                }
+                out += "      - {\(fields.joined(separator: ", "))}\n"
+            }
+        }
+        return out
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(escaped)\""
+    }
+
+    /// `1250, decimals: 2` -> `12.5`
+    static func decimalText(_ value: Int64, decimals: Int) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let whole = value / scale
+        var fraction = String(value % scale)
+        guard value % scale != 0 else { return String(whole) }
+        fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(whole).\(fraction)"
+    }
+}

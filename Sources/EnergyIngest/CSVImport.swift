@@ -1,0 +1,88 @@
+import EnergyCore
+import EnergyStore
+import Foundation
+
+/// Imports a canonical readings CSV into a store: valid rows are stored (idempotently), bad rows
+/// are reported with their line number and reason.
+///
+/// ```swift
+/// let result = try CSVImport(store: store, community: c).run(path: "readings.csv") { print($0) }
+/// if result.rejected > 0 { exit(2) }
+/// ```
+public struct CSVImport {
+    public let store: any ReadingStore
+    public let community: Community
+    /// Readings written per store transaction.
+    public var batchSize = 50_000
+    /// Bytes read from the file at a time.
+    public var chunkSize = 1 << 20
+
+    public init(store: any ReadingStore, community: Community) {
+        self.store = store
+        self.community = community
+    }
+
+    public struct Result: Sendable {
+        public var rows = 0
+        public var rejected = 0
+        public var stored = UpsertSummary()
+        /// The header was unusable; nothing was read.
+        public var fatal = false
+    }
+
+    /// Reads `path` (or standard input for `-`). `onRejection` sees each bad row; `onProgress`
+    /// the bytes read so far.
+    public func run(path: String, onRejection: (RowRejection) -> Void,
+                    onProgress: (Int) -> Void = { _ in }) throws -> Result {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                throw ImportError.cannotRead(path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+            }
+            handle = opened
+        }
+        defer { if path != "-" { try? handle.close() } }
+        var parser = ReadingCSVParser(community: community)
+        var result = Result()
+        var batch: [Reading] = []
+        batch.reserveCapacity(batchSize)
+        var bytesRead = 0
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            result.stored.add(try store.upsert(batch, community: community))
+            batch.removeAll(keepingCapacity: true)
+        }
+        while true {
+            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
+            let isLast = chunk.isEmpty
+            bytesRead += chunk.count
+            var pending: [Reading] = []
+            chunk.withUnsafeBytes { raw in
+                parser.feed(raw.bindMemory(to: UInt8.self), isLast: isLast, accept: { pending.append($0) }, reject: { rejection in
+                    result.rejected += 1
+                    if rejection.fatal { result.fatal = true }
+                    onRejection(rejection)
+                })
+            }
+            if result.fatal { break }
+            batch.append(contentsOf: pending)
+            if batch.count >= batchSize { try flush() }
+            onProgress(bytesRead)
+            if isLast { break }
+        }
+        try flush()
+        result.rows = max(0, parser.line - 1)
+        return result
+    }
+}
+
+public enum ImportError: Error, CustomStringConvertible {
+    case cannotRead(String, String)
+    public var description: String {
+        switch self {
+        case let .cannotRead(path, why): return "cannot read \(path): \(why)"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import EnergyCore
+
+/// The size of a report bucket.
+public enum Granularity: String, Sendable, CaseIterable {
+    case quarterHour = "15m"
+    case hour, day, month
+}
+
+/// The buckets of a local date range at one granularity: each bucket's UTC start and how many
+/// quarter hours it has (92/96/100 for a day, 3-5 for hours around a DST change).
+///
+/// ```swift
+/// let grid = BucketGrid(calendar: vienna, from: d1, to: d2, granularity: .hour)
+/// grid.bucketIndex(ofQuarterHourAt: 0)   // 0
+/// ```
+public struct BucketGrid: Sendable {
+    public let granularity: Granularity
+    public let quarterHours: Range<QuarterHour>
+    public private(set) var starts: [Int64] = []
+    public private(set) var quarterHourCounts: [Int] = []
+    /// For each quarter hour of the range (by offset from its start), its bucket.
+    private var bucketOfQuarterHour: [Int32] = []
+
+    public init(calendar: LocalCalendar, from: LocalDate, to: LocalDate, granularity: Granularity) {
+        self.granularity = granularity
+        quarterHours = calendar.quarterHours(from: from, to: to)
+        var offsets = calendar.offsetCache()
+        var previousKey: Int64 = .min
+        bucketOfQuarterHour.reserveCapacity(quarterHours.count)
+        for qh in quarterHours {
+            let seconds = qh.startSeconds
+            let key: Int64
+            switch granularity {
+            case .quarterHour:
+                key = seconds
+            case .hour:
+                let local = seconds + Int64(offsets.offset(at: seconds))
+                key = seconds - ((local % 3600) + 3600) % 3600
+            case .day:
+                key = Int64(offsets.localDay(containing: seconds))
+            case .month:
+                let date = LocalDate(daysSinceEpoch: offsets.localDay(containing: seconds))
+                key = Int64(date.year * 100 + date.month)
+            }
+            if key != previousKey {
+                previousKey = key
+                let start: Int64
+                switch granularity {
+                case .quarterHour, .hour: start = key
+                case .day: start = calendar.startOfDay(LocalDate(daysSinceEpoch: Int(key)))
+                case .month:
+                    // Clipped to the range: a month bucket starts where the range does if need be.
+                    let month = LocalMonth(year: Int(key / 100), month: Int(key % 100))!
+                    start = max(calendar.startOfMonth(month), quarterHours.lowerBound.startSeconds)
+                }
+                starts.append(start)
+                quarterHourCounts.append(0)
+            }
+            quarterHourCounts[quarterHourCounts.count - 1] += 1
+            bucketOfQuarterHour.append(Int32(starts.count - 1))
+        }
+    }
+
+    public var count: Int { starts.count }
+
+    /// The bucket holding the quarter hour `offset` quarter hours after the range's start.
+    @inline(__always)
+    public func bucketIndex(ofQuarterHourAt offset: Int) -> Int { Int(bucketOfQuarterHour[offset]) }
+
+    /// The bucket holding quarter hour `qh`, if it is in the range.
+    public func bucketIndex(of qh: QuarterHour) -> Int? {
+        guard quarterHours.contains(qh) else { return nil }
+        return bucketIndex(ofQuarterHourAt: Int(qh.index - quarterHours.lowerBound.index))
+    }
+}

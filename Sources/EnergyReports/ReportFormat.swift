@@ -1,0 +1,110 @@
+import EnergyCore
+import Foundation
+
+/// How a report is printed.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, csv, json
+}
+
+/// Turns report rows into text.
+///
+/// CSV columns: `bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals`;
+/// `bucket_start` is local ISO 8601 with its offset, energies have exactly six decimals.
+/// ```swift
+/// print(ReportWriter(calendar: community.calendar).csv(report.rows), terminator: "")
+/// ```
+public struct ReportWriter: Sendable {
+    public let calendar: LocalCalendar
+
+    public init(calendar: LocalCalendar) { self.calendar = calendar }
+
+    public static let csvHeader = "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals"
+
+    public func render(_ rows: [ReportRow], as format: ReportFormat) -> String {
+        switch format {
+        case .csv: return csv(rows)
+        case .json: return json(rows)
+        case .table: return table(rows)
+        }
+    }
+
+    public func csv(_ rows: [ReportRow]) -> String {
+        var out = Self.csvHeader + "\n"
+        out.reserveCapacity(rows.count * 120)
+        for row in rows {
+            let t = row.totals
+            out += calendar.isoString(row.bucketStart)
+            out += row.point == nil ? ",community," : ",meter,\(row.point!.zaehlpunkt),"
+            out += kwh(t.consumed) + "," + kwh(t.produced) + "," + kwh(t.shared) + "," + kwh(t.grid) + "," + kwh(t.surplus)
+            out += ",\(t.intervals),\(t.expectedIntervals)\n"
+        }
+        return out
+    }
+
+    public func json(_ rows: [ReportRow]) -> String {
+        var out = "[\n"
+        for (i, row) in rows.enumerated() {
+            let t = row.totals
+            out += "  {\"bucket_start\": \"\(calendar.isoString(row.bucketStart))\", "
+            out += "\"scope\": \"\(row.point == nil ? "community" : "meter")\", "
+            out += "\"zaehlpunkt\": " + (row.point.map { "\"\($0.zaehlpunkt)\"" } ?? "null") + ", "
+            if let point = row.point { out += "\"direction\": \"\(point.direction.rawValue)\", " }
+            // kWh as exact decimal numbers, and the integer mWh they come from.
+            out += "\"consumed_kwh\": \(kwh(t.consumed)), \"produced_kwh\": \(kwh(t.produced)), \"shared_kwh\": \(kwh(t.shared)), "
+            out += "\"grid_kwh\": \(kwh(t.grid)), \"surplus_kwh\": \(kwh(t.surplus)), "
+            out += "\"consumed_mwh\": \(t.consumed), \"produced_mwh\": \(t.produced), \"shared_mwh\": \(t.shared), "
+            out += "\"grid_mwh\": \(t.grid), \"surplus_mwh\": \(t.surplus), "
+            out += "\"intervals\": \(t.intervals), \"expected_intervals\": \(t.expectedIntervals)}"
+            out += i + 1 < rows.count ? ",\n" : "\n"
+        }
+        return out + "]\n"
+    }
+
+    public func table(_ rows: [ReportRow]) -> String {
+        var table = TextTable(columns: [
+            .init("bucket start"), .init("zaehlpunkt"), .init("consumed kWh", right: true), .init("produced kWh", right: true),
+            .init("shared kWh", right: true), .init("grid kWh", right: true), .init("surplus kWh", right: true),
+            .init("intervals", right: true),
+        ])
+        for row in rows {
+            let t = row.totals
+            table.add([calendar.isoString(row.bucketStart), row.point.map { "\($0.zaehlpunkt)" } ?? "community",
+                       kwh3(t.consumed), kwh3(t.produced), kwh3(t.shared), kwh3(t.grid), kwh3(t.surplus),
+                       "\(t.intervals)/\(t.expectedIntervals)"])
+        }
+        return table.render()
+    }
+
+    private func kwh(_ mWh: Int64) -> String { Energy.kilowattHoursText(mWh) }
+    private func kwh3(_ mWh: Int64) -> String { Formatting.kilowattHours(mWh) }
+}
+
+/// Number formats for people (tables), never for files.
+public enum Formatting {
+    /// kWh rounded half away from zero to three decimals, with thousands separators: `12,345.679`.
+    public static func kilowattHours(_ mWh: Int64, decimals: Int = 3) -> String {
+        var divisor: Int64 = 1
+        for _ in decimals..<6 { divisor *= 10 }
+        let rounded = (mWh.magnitude + UInt64(divisor / 2)) / UInt64(divisor)
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let whole = groupThousands(String(rounded / scale))
+        var fraction = String(rounded % scale)
+        fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
+        return (mWh < 0 && rounded > 0 ? "-" : "") + whole + (decimals > 0 ? "." + fraction : "")
+    }
+
+    public static func percent(_ ratio: Double?) -> String {
+        guard let ratio, ratio.isFinite else { return "–" }
+        return String(format: "%.1f %%", ratio * 100)
+    }
+
+    static func groupThousands(_ digits: String) -> String {
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

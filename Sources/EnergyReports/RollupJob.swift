@@ -1,0 +1,116 @@
+import EnergyCore
+import EnergyStore
+import Foundation
+
+/// Recomputes allocations and rollups for whole local days of one community.
+///
+/// Allocation couples every member of a quarter hour, so the unit of work is (community, local
+/// day). Running it twice on the same readings writes the same rollups.
+/// ```swift
+/// let job = RollupJob(store: store, community: community)
+/// let plan = try job.plan(.range(from: d1, to: d2))
+/// let result = try job.run(plan)
+/// ```
+public struct RollupJob {
+    public let store: any ReadingStore
+    public let community: Community
+
+    public init(store: any ReadingStore, community: Community) {
+        self.store = store
+        self.community = community
+    }
+
+    /// Which days to do.
+    public enum Selection: Sendable {
+        /// Local days `from..<to`, plus every dirty day.
+        case range(from: LocalDate, to: LocalDate)
+        /// Every day since the last successful run up to yesterday, plus every dirty day.
+        case sinceLastRun(today: LocalDate)
+    }
+
+    /// The days a run will compute, in order, with the dirty mark each one clears.
+    public struct Plan: Sendable {
+        public var days: [LocalDate]
+        public var dirty: [LocalDate: DirtyDay]
+    }
+
+    public static let commandName = "rollup"
+
+    public func plan(_ selection: Selection) throws -> Plan {
+        let dirty = try store.dirtyDays(community: community.id)
+        var days = Set(dirty.map(\.date))
+        switch selection {
+        case let .range(from, to):
+            var day = from
+            while day < to {
+                days.insert(day)
+                day = day.adding(days: 1)
+            }
+        case let .sinceLastRun(today):
+            let yesterday = today.adding(days: -1)
+            days.insert(yesterday)
+            let previous = try store.jobRuns(community: community.id, limit: 50)
+                .first { $0.command == Self.commandName && $0.result?.outcome == "ok" && $0.result?.lastDay != nil }
+            if var day = previous?.result?.lastDay?.adding(days: 1) {
+                while day < yesterday {
+                    days.insert(day)
+                    day = day.adding(days: 1)
+                }
+            }
+        }
+        return Plan(days: days.sorted(), dirty: Dictionary(dirty.map { ($0.date, $0) }, uniquingKeysWith: { $1 }))
+    }
+
+    /// What a run did.
+    public struct Result: Sendable {
+        public var days: [LocalDate]
+        public var readings: Int
+        public var months: [LocalMonth]
+        public var community: EnergyTotals
+    }
+
+    /// Computes and stores every day of the plan, then the months they fall in. `progress` is
+    /// called after each day with (done, total). The run is recorded in the job log.
+    public func run(_ plan: Plan, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let runID = try store.startRun(Self.commandName, community: community.id, startedAt: Self.now())
+        do {
+            let result = try compute(plan, progress: progress)
+            try store.finishRun(runID, JobRunResult(outcome: "ok", firstDay: result.days.first, lastDay: result.days.last,
+                                                    days: result.days.count, readings: result.readings), finishedAt: Self.now())
+            return result
+        } catch {
+            try? store.finishRun(runID, JobRunResult(outcome: "failed", message: "\(error)"), finishedAt: Self.now())
+            throw error
+        }
+    }
+
+    private func compute(_ plan: Plan, progress: (Int, Int) -> Void) throws -> Result {
+        let points = community.pointKeys
+        let n = points.count
+        var allocator = community.allocator()
+        var readings = 0
+        var total = EnergyTotals()
+        var months = Set<LocalMonth>()
+        for (done, date) in plan.days.enumerated() {
+            let range = community.calendar.quarterHours(of: date)
+            let first = range.lowerBound.index
+            var values = [Int64](repeating: -1, count: range.count * n)
+            readings += try values.withUnsafeMutableBufferPointer { buffer in
+                try store.scanReadings(points: points, in: range) { qh, index, mwh in
+                    buffer[Int(qh.index - first) * n + index] = mwh
+                }
+            }
+            let day = DayAllocation(date: date, firstQuarterHour: range.lowerBound, values: values, allocator: &allocator)
+            try store.saveDay(day, community: community, points: points, clearing: plan.dirty[date])
+            total.add(day.communityTotals)
+            months.insert(date.localMonth)
+            progress(done + 1, plan.days.count)
+        }
+        for month in months.sorted() {
+            try store.refreshMonth(month, community: community, points: points)
+        }
+        return Result(days: plan.days, readings: readings, months: months.sorted(), community: total)
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}

@@ -1,0 +1,175 @@
+import EnergyCore
+
+/// Where readings, allocations, rollups and job runs live. The commands code against this; the
+/// embedded SQLite store is the default backend.
+///
+/// ```swift
+/// let store = try StoreLocation.parse("sqlite:energy.sqlite").open()
+/// let summary = try store.upsert(readings, community: community)
+/// ```
+public protocol ReadingStore: AnyObject {
+    /// A short description of where the data lives (never a password).
+    var location: String { get }
+
+    // MARK: Readings
+
+    /// Stores readings idempotently. A new reading, or a changed value for a stored one (a
+    /// correction, which is recorded), marks its local day of `community` dirty.
+    func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary
+
+    /// Calls `body(quarterHour, pointIndex, milliwattHours)` for every stored reading of `points`
+    /// (indices into that array) starting in `range`, in time order. Returns the number of readings.
+    @discardableResult
+    func scanReadings(points: [PointKey], in range: Range<QuarterHour>,
+                      _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int
+
+    // MARK: Rollups
+
+    /// Days whose readings changed since they were last rolled up.
+    func dirtyDays(community: String) throws -> [DirtyDay]
+
+    /// Replaces a day's allocation and day rollups in one transaction (readers see the old or the
+    /// new day, never a mix), and clears the day's dirty mark if nothing marked it since `dirty`.
+    func saveDay(_ day: DayAllocation, community: Community, points: [PointKey], clearing dirty: DirtyDay?) throws
+
+    /// Recomputes a month's rollups from its day rollups.
+    func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws
+
+    /// Day rollups of local days `from..<to`.
+    func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup]
+
+    /// Month rollups of months `from..<to`.
+    func monthRollups(community: String, from: LocalMonth, to: LocalMonth) throws -> [StoredRollup]
+
+    /// The stored per-quarter-hour allocation of local days `from..<to`, one record per (day, point).
+    func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws
+
+    // MARK: Job runs
+
+    func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64
+    func finishRun(_ id: Int64, _ result: JobRunResult, finishedAt: Int64) throws
+    func jobRuns(community: String?, limit: Int) throws -> [JobRun]
+}
+
+/// What an upsert did.
+public struct UpsertSummary: Sendable, Equatable {
+    public var inserted = 0
+    public var unchanged = 0
+    public var corrected = 0
+    public var dirtyDays: Set<LocalDate> = []
+    public init() {}
+
+    public mutating func add(_ other: UpsertSummary) {
+        inserted += other.inserted
+        unchanged += other.unchanged
+        corrected += other.corrected
+        dirtyDays.formUnion(other.dirtyDays)
+    }
+}
+
+/// A local day that must be rolled up again; `version` grows with every new mark.
+public struct DirtyDay: Sendable, Equatable, Hashable {
+    public var date: LocalDate
+    public var version: Int64
+    public init(date: LocalDate, version: Int64) {
+        self.date = date
+        self.version = version
+    }
+}
+
+/// One stored rollup row: a bucket of one metering point, or of the community (`point == nil`).
+public struct StoredRollup: Sendable, Equatable {
+    public var bucketStart: Int64
+    public var point: PointKey?
+    public var totals: EnergyTotals
+    public init(bucketStart: Int64, point: PointKey?, totals: EnergyTotals) {
+        self.bucketStart = bucketStart
+        self.point = point
+        self.totals = totals
+    }
+}
+
+/// One metering point's allocation for one local day: per quarter hour the reading (-1 if missing)
+/// and the community share, interleaved.
+public struct AllocationSeries: Sendable {
+    public var date: LocalDate
+    public var point: PointKey
+    public var firstQuarterHour: QuarterHour
+    public var interleaved: [Int64]
+    public var quarterHourCount: Int { interleaved.count / 2 }
+}
+
+/// How a job ended.
+public struct JobRunResult: Sendable, Equatable {
+    public var outcome: String
+    public var firstDay: LocalDate?
+    public var lastDay: LocalDate?
+    public var days: Int
+    public var readings: Int
+    public var message: String
+    public init(outcome: String, firstDay: LocalDate? = nil, lastDay: LocalDate? = nil, days: Int = 0, readings: Int = 0, message: String = "") {
+        self.outcome = outcome
+        self.firstDay = firstDay
+        self.lastDay = lastDay
+        self.days = days
+        self.readings = readings
+        self.message = message
+    }
+}
+
+/// A recorded job run.
+public struct JobRun: Sendable, Equatable {
+    public var id: Int64
+    public var command: String
+    public var community: String
+    public var startedAt: Int64
+    public var finishedAt: Int64?
+    public var result: JobRunResult?
+}
+
+/// Where a store is: `sqlite:PATH` (or a bare path), later `mongodb://...`.
+public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
+    case sqlite(path: String)
+
+    public static func parse(_ text: String) throws(StoreError) -> StoreLocation {
+        if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw .badLocation(text, "sqlite: needs a path, e.g. sqlite:energy.sqlite") }
+            return .sqlite(path: path)
+        }
+        if text.hasPrefix("mongodb://") || text.hasPrefix("mongodb+srv://") {
+            throw .badLocation("mongodb://…", "the MongoDB backend is not built into this version; use sqlite:PATH")
+        }
+        if text.contains("://") { throw .badLocation(text, "unknown store scheme; use sqlite:PATH") }
+        guard !text.isEmpty else { throw .badLocation(text, "empty store location") }
+        return .sqlite(path: text)
+    }
+
+    public func open() throws -> any ReadingStore {
+        switch self {
+        case let .sqlite(path): return try SQLiteStore(path: path)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .sqlite(path): return "sqlite:\(path)"
+        }
+    }
+}
+
+/// Errors about stores themselves (not SQL errors).
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case badLocation(String, String)
+    case cannotOpen(String, String)
+    case newerSchema(String, found: Int, supported: Int)
+
+    public var description: String {
+        switch self {
+        case let .badLocation(text, why): return "store '\(text)': \(why)"
+        case let .cannotOpen(location, why): return "cannot open store \(location): \(why)"
+        case let .newerSchema(location, found, supported):
+            return "store \(location) has schema version \(found), this energy understands up to \(supported): upgrade energy"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// The SQLite schema, as a list of migrations. `PRAGMA user_version` holds how many have run.
+/// Append new migrations; never edit one that has shipped.
+enum SQLiteSchema {
+    static let migrations: [String] = [
+        // 1: readings keyed by small integer point ids, clustered by time (the order the rollup
+        // reads them); allocations as one compact record per (day, point); flat rollups.
+        """
+        CREATE TABLE metering_points (
+            id INTEGER PRIMARY KEY,
+            zaehlpunkt TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('consumption', 'generation')),
+            UNIQUE (zaehlpunkt, direction)
+        );
+        CREATE TABLE readings (
+            start INTEGER NOT NULL,            -- Unix seconds, quarter-hour start (UTC)
+            point INTEGER NOT NULL,            -- metering_points.id
+            mwh INTEGER NOT NULL CHECK (mwh >= 0),
+            quality INTEGER NOT NULL,          -- 0 measured, 1 substituted, 2 estimated
+            PRIMARY KEY (start, point)
+        ) WITHOUT ROWID;
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            point INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            old_mwh INTEGER NOT NULL,
+            new_mwh INTEGER NOT NULL,
+            old_quality INTEGER NOT NULL,
+            new_quality INTEGER NOT NULL,
+            recorded_at INTEGER NOT NULL
+        );
+        CREATE TABLE dirty_days (
+            community TEXT NOT NULL,
+            day TEXT NOT NULL,                 -- local date YYYY-MM-DD
+            version INTEGER NOT NULL,
+            PRIMARY KEY (community, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE allocations (
+            community TEXT NOT NULL,
+            day TEXT NOT NULL,
+            point INTEGER NOT NULL,
+            start INTEGER NOT NULL,            -- UTC start of the local day
+            quarter_hours INTEGER NOT NULL,
+            series BLOB NOT NULL,              -- little-endian int64 pairs (reading or -1, share) per quarter hour
+            PRIMARY KEY (community, day, point)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollups_day (
+            community TEXT NOT NULL,
+            day TEXT NOT NULL,
+            point INTEGER NOT NULL,            -- 0 for the community row
+            start INTEGER NOT NULL,
+            consumed_mwh INTEGER NOT NULL, produced_mwh INTEGER NOT NULL, shared_mwh INTEGER NOT NULL,
+            grid_mwh INTEGER NOT NULL, surplus_mwh INTEGER NOT NULL,
+            intervals INTEGER NOT NULL, expected_intervals INTEGER NOT NULL,
+            PRIMARY KEY (community, day, point)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollups_month (
+            community TEXT NOT NULL,
+            month TEXT NOT NULL,               -- local month YYYY-MM
+            point INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            consumed_mwh INTEGER NOT NULL, produced_mwh INTEGER NOT NULL, shared_mwh INTEGER NOT NULL,
+            grid_mwh INTEGER NOT NULL, surplus_mwh INTEGER NOT NULL,
+            intervals INTEGER NOT NULL, expected_intervals INTEGER NOT NULL,
+            PRIMARY KEY (community, month, point)
+        ) WITHOUT ROWID;
+        CREATE TABLE job_runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            community TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            outcome TEXT,
+            first_day TEXT, last_day TEXT,
+            days INTEGER, readings INTEGER,
+            message TEXT
+        );
+        CREATE INDEX job_runs_by_community ON job_runs (community, command, id);
+        """,
+        // 2: views in kWh with the Zaehlpunkt spelled out, for people with the sqlite3 shell and
+        // for SQL-speaking dashboards.
+        """
+        CREATE VIEW rollups_day_kwh AS
+            SELECT r.community, r.day, r.start, CASE r.point WHEN 0 THEN 'community' ELSE 'meter' END AS scope,
+                   mp.zaehlpunkt, r.consumed_mwh / 1e6 AS consumed_kwh, r.produced_mwh / 1e6 AS produced_kwh,
+                   r.shared_mwh / 1e6 AS shared_kwh, r.grid_mwh / 1e6 AS grid_kwh, r.surplus_mwh / 1e6 AS surplus_kwh,
+                   r.intervals, r.expected_intervals
+            FROM rollups_day r LEFT JOIN metering_points mp ON mp.id = r.point;
+        CREATE VIEW rollups_month_kwh AS
+            SELECT r.community, r.month, r.start, CASE r.point WHEN 0 THEN 'community' ELSE 'meter' END AS scope,
+                   mp.zaehlpunkt, r.consumed_mwh / 1e6 AS consumed_kwh, r.produced_mwh / 1e6 AS produced_kwh,
+                   r.shared_mwh / 1e6 AS shared_kwh, r.grid_mwh / 1e6 AS grid_kwh, r.surplus_mwh / 1e6 AS surplus_kwh,
+                   r.intervals, r.expected_intervals
+            FROM rollups_month r LEFT JOIN metering_points mp ON mp.id = r.point;
+        """,
+    ]
+
+    static var version: Int { migrations.count }
+}

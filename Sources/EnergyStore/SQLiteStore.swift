@@ -1,0 +1,351 @@
+import EnergyCore
+import Foundation
+
+/// The embedded store: one SQLite file in WAL mode. The default backend.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "energy.sqlite")
+/// ```
+public final class SQLiteStore: ReadingStore {
+    let db: SQLiteConnection
+    public let path: String
+    private var pointIDs: [PointKey: Int64] = [:]
+    private var pointsByID: [Int64: PointKey] = [:]
+
+    public var location: String { "sqlite:\(path)" }
+
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw StoreError.cannotOpen("sqlite:\(path)", "the folder \(directory) does not exist")
+        }
+        do {
+            db = try SQLiteConnection(path: path)
+            try db.execute("""
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
+                PRAGMA cache_size = -131072; PRAGMA foreign_keys = OFF;
+                """)
+        } catch let error as SQLiteError {
+            throw StoreError.cannotOpen("sqlite:\(path)", error.message)
+        }
+        try migrate()
+        try loadPoints()
+    }
+
+    /// The schema version of the file (after opening, the newest).
+    public func schemaVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
+
+    private func migrate() throws {
+        let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        guard current <= SQLiteSchema.version else {
+            throw StoreError.newerSchema(location, found: current, supported: SQLiteSchema.version)
+        }
+        guard current < SQLiteSchema.version else { return }
+        try db.transaction {
+            for (index, sql) in SQLiteSchema.migrations.enumerated() where index >= current {
+                try db.execute(sql)
+            }
+            try db.execute("PRAGMA user_version = \(SQLiteSchema.version)")
+        }
+    }
+
+    private func loadPoints() throws {
+        let statement = try db.prepare("SELECT id, zaehlpunkt, direction FROM metering_points")
+        while try statement.step() {
+            guard let zp = try? Zaehlpunkt(statement.text(1)), let direction = Direction(rawValue: statement.text(2)) else { continue }
+            let key = PointKey(zaehlpunkt: zp, direction: direction)
+            pointIDs[key] = statement.int64(0)
+            pointsByID[statement.int64(0)] = key
+        }
+    }
+
+    private lazy var insertPoint = try? db.prepare("INSERT INTO metering_points (zaehlpunkt, direction) VALUES (?1, ?2) RETURNING id")
+
+    private func pointID(_ key: PointKey) throws -> Int64 {
+        if let id = pointIDs[key] { return id }
+        guard let insertPoint else { throw SQLiteError(code: 1, message: "cannot prepare", context: "metering_points") }
+        try insertPoint.bind(1, key.zaehlpunkt.description)
+        try insertPoint.bind(2, key.direction.rawValue)
+        defer { insertPoint.reset() }
+        guard try insertPoint.step() else { throw SQLiteError(code: 1, message: "no id returned", context: "metering_points") }
+        let id = insertPoint.int64(0)
+        pointIDs[key] = id
+        pointsByID[id] = key
+        return id
+    }
+
+    // MARK: Readings
+
+    public func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary {
+        let insert = try db.prepare("INSERT INTO readings (start, point, mwh, quality) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (start, point) DO NOTHING")
+        let select = try db.prepare("SELECT mwh, quality FROM readings WHERE start = ?1 AND point = ?2")
+        let update = try db.prepare("UPDATE readings SET mwh = ?3, quality = ?4 WHERE start = ?1 AND point = ?2")
+        let correction = try db.prepare("""
+            INSERT INTO corrections (point, start, old_mwh, new_mwh, old_quality, new_quality, recorded_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+        let now = Int64(Date().timeIntervalSince1970)
+        var summary = UpsertSummary()
+        var offsets = community.calendar.offsetCache()
+        var dirty = Set<Int>()
+        var lastKey: PointKey?
+        var lastID: Int64 = 0
+        try db.transaction {
+            for reading in readings {
+                if reading.point != lastKey {
+                    lastID = try pointID(reading.point)
+                    lastKey = reading.point
+                }
+                let start = reading.start.startSeconds
+                let quality = Int64(reading.quality.code)
+                try insert.bind(1, start)
+                try insert.bind(2, lastID)
+                try insert.bind(3, reading.milliwattHours)
+                try insert.bind(4, quality)
+                _ = try insert.step()
+                insert.reset()
+                if db.changes == 1 {
+                    summary.inserted += 1
+                    dirty.insert(offsets.localDay(containing: start))
+                    continue
+                }
+                try select.bind(1, start)
+                try select.bind(2, lastID)
+                guard try select.step() else { select.reset(); continue }
+                let oldValue = select.int64(0)
+                let oldQuality = select.int64(1)
+                select.reset()
+                if oldValue == reading.milliwattHours && oldQuality == quality {
+                    summary.unchanged += 1
+                    continue
+                }
+                try update.run([.integer(start), .integer(lastID), .integer(reading.milliwattHours), .integer(quality)])
+                if oldValue == reading.milliwattHours {
+                    summary.unchanged += 1   // only the quality flag changed: the figures stand
+                    continue
+                }
+                try correction.run([.integer(lastID), .integer(start), .integer(oldValue), .integer(reading.milliwattHours),
+                                    .integer(oldQuality), .integer(quality), .integer(now)])
+                summary.corrected += 1
+                dirty.insert(offsets.localDay(containing: start))
+            }
+            let mark = try db.prepare("""
+                INSERT INTO dirty_days (community, day, version) VALUES (?1, ?2, 1)
+                ON CONFLICT (community, day) DO UPDATE SET version = version + 1
+                """)
+            for day in dirty {
+                let date = LocalDate(daysSinceEpoch: day)
+                try mark.run([.text(community.id), .text(date.description)])
+                summary.dirtyDays.insert(date)
+            }
+        }
+        return summary
+    }
+
+    @discardableResult
+    public func scanReadings(points: [PointKey], in range: Range<QuarterHour>,
+                             _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int {
+        // point id -> index into `points` (or -1), as a dense array: the scan's hot path.
+        var indexByID = [Int32](repeating: -1, count: Int((pointsByID.keys.max() ?? 0) + 1))
+        for (i, key) in points.enumerated() {
+            if let id = pointIDs[key] { indexByID[Int(id)] = Int32(i) }
+        }
+        let statement = try db.prepare("SELECT start, point, mwh FROM readings WHERE start >= ?1 AND start < ?2")
+        try statement.bind(1, range.lowerBound.startSeconds)
+        try statement.bind(2, range.upperBound.startSeconds)
+        var count = 0
+        try db.transaction(immediate: false) {
+            while try statement.step() {
+                let id = Int(statement.int64(1))
+                guard id < indexByID.count else { continue }
+                let index = indexByID[id]
+                guard index >= 0 else { continue }
+                try body(QuarterHour(index: statement.int64(0) / QuarterHour.seconds), Int(index), statement.int64(2))
+                count += 1
+            }
+        }
+        return count
+    }
+
+    // MARK: Rollups
+
+    public func dirtyDays(community: String) throws -> [DirtyDay] {
+        let statement = try db.prepare("SELECT day, version FROM dirty_days WHERE community = ?1 ORDER BY day")
+        try statement.bind(1, community)
+        var days: [DirtyDay] = []
+        while try statement.step() {
+            guard let date = try? LocalDate(statement.text(0)) else { continue }
+            days.append(DirtyDay(date: date, version: statement.int64(1)))
+        }
+        return days
+    }
+
+    public func saveDay(_ day: DayAllocation, community: Community, points: [PointKey], clearing dirty: DirtyDay?) throws {
+        precondition(points.count == day.pointCount, "one key per allocated point")
+        let dayText = day.date.description
+        let start = day.firstQuarterHour.startSeconds
+        let ids = try points.map { try pointID($0) }
+        try db.transaction {
+            try db.prepare("DELETE FROM allocations WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
+            try db.prepare("DELETE FROM rollups_day WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
+            let allocation = try db.prepare("""
+                INSERT INTO allocations (community, day, point, start, quarter_hours, series) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """)
+            let rollup = try db.prepare("""
+                INSERT INTO rollups_day (community, day, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
+                                         surplus_mwh, intervals, expected_intervals)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                """)
+            try allocation.bind(1, community.id)
+            try allocation.bind(2, dayText)
+            try allocation.bind(4, start)
+            try allocation.bind(5, Int64(day.quarterHourCount))
+            try rollup.bind(1, community.id)
+            try rollup.bind(2, dayText)
+            try rollup.bind(4, start)
+            for (i, id) in ids.enumerated() {
+                let series = day.interleavedSeries(ofPoint: i)
+                try allocation.bind(3, id)
+                try series.withUnsafeBytes { try allocation.bind(6, blob: $0) }
+                _ = try allocation.step()
+                allocation.reset()
+                try bindTotals(rollup, point: id, day.totals(ofPoint: i))
+            }
+            try bindTotals(rollup, point: 0, day.communityTotals)
+            if let dirty {
+                try db.prepare("DELETE FROM dirty_days WHERE community = ?1 AND day = ?2 AND version = ?3")
+                    .run([.text(community.id), .text(dayText), .integer(dirty.version)])
+            }
+        }
+    }
+
+    private func bindTotals(_ statement: SQLiteStatement, point: Int64, _ t: EnergyTotals) throws {
+        try statement.bind(3, point)
+        try statement.bind(5, t.consumed)
+        try statement.bind(6, t.produced)
+        try statement.bind(7, t.shared)
+        try statement.bind(8, t.grid)
+        try statement.bind(9, t.surplus)
+        try statement.bind(10, Int64(t.intervals))
+        try statement.bind(11, Int64(t.expectedIntervals))
+        _ = try statement.step()
+        statement.reset()
+    }
+
+    public func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws {
+        let calendar = community.calendar
+        let expected = Int64(calendar.quarterHours(of: month).count)
+        let ids = try points.map { try pointID($0) }
+        let first = month.firstDay.description
+        let next = month.next.firstDay.description
+        try db.transaction {
+            try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([.text(community.id), .text(month.description)])
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS month_points (point INTEGER PRIMARY KEY); DELETE FROM month_points;")
+            let add = try db.prepare("INSERT OR IGNORE INTO month_points (point) VALUES (?1)")
+            for id in ids { try add.run([.integer(id)]) }
+            try add.run([.integer(0)])
+            // Every point of the community gets a row, even with no day rolled up yet, so a missing
+            // month shows as 0 of N intervals rather than as nothing.
+            try db.prepare("""
+                INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh,
+                                           grid_mwh, surplus_mwh, intervals, expected_intervals)
+                SELECT ?1, ?2, p.point, ?3,
+                       COALESCE(SUM(d.consumed_mwh), 0), COALESCE(SUM(d.produced_mwh), 0), COALESCE(SUM(d.shared_mwh), 0),
+                       COALESCE(SUM(d.grid_mwh), 0), COALESCE(SUM(d.surplus_mwh), 0), COALESCE(SUM(d.intervals), 0),
+                       CASE p.point WHEN 0 THEN ?6 * ?7 ELSE ?6 END
+                FROM month_points p
+                LEFT JOIN rollups_day d ON d.community = ?1 AND d.point = p.point AND d.day >= ?4 AND d.day < ?5
+                GROUP BY p.point
+                """).run([.text(community.id), .text(month.description), .integer(calendar.startOfMonth(month)),
+                          .text(first), .text(next), .integer(expected), .integer(Int64(points.count))])
+        }
+    }
+
+    public func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup] {
+        try rollups(table: "rollups_day", column: "day", community: community, from: from.description, to: to.description)
+    }
+
+    public func monthRollups(community: String, from: LocalMonth, to: LocalMonth) throws -> [StoredRollup] {
+        try rollups(table: "rollups_month", column: "month", community: community, from: from.description, to: to.description)
+    }
+
+    private func rollups(table: String, column: String, community: String, from: String, to: String) throws -> [StoredRollup] {
+        let statement = try db.prepare("""
+            SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals
+            FROM \(table) WHERE community = ?1 AND \(column) >= ?2 AND \(column) < ?3 ORDER BY start, point
+            """)
+        try statement.bind([.text(community), .text(from), .text(to)])
+        var rows: [StoredRollup] = []
+        while try statement.step() {
+            let id = statement.int64(1)
+            let totals = EnergyTotals(consumed: statement.int64(2), produced: statement.int64(3), shared: statement.int64(4),
+                                      grid: statement.int64(5), surplus: statement.int64(6),
+                                      intervals: Int(statement.int64(7)), expectedIntervals: Int(statement.int64(8)))
+            if id == 0 {
+                rows.append(StoredRollup(bucketStart: statement.int64(0), point: nil, totals: totals))
+            } else if let key = pointsByID[id] {
+                rows.append(StoredRollup(bucketStart: statement.int64(0), point: key, totals: totals))
+            }
+        }
+        return rows
+    }
+
+    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws {
+        let statement = try db.prepare("""
+            SELECT day, point, start, quarter_hours, series FROM allocations
+            WHERE community = ?1 AND day >= ?2 AND day < ?3 ORDER BY day, point
+            """)
+        try statement.bind([.text(community), .text(from.description), .text(to.description)])
+        while try statement.step() {
+            guard let date = try? LocalDate(statement.text(0)), let key = pointsByID[statement.int64(1)] else { continue }
+            let count = Int(statement.int64(3))
+            let blob = statement.blob(4)
+            guard blob.count == count * 16 else {
+                throw SQLiteError(code: 0, message: "allocation record of \(key) on \(date) is \(blob.count) bytes, expected \(count * 16)", context: "allocations")
+            }
+            var series = [Int64](repeating: 0, count: count * 2)
+            series.withUnsafeMutableBytes { $0.copyMemory(from: blob) }
+            try body(AllocationSeries(date: date, point: key, firstQuarterHour: QuarterHour(index: statement.int64(2) / QuarterHour.seconds),
+                                      interleaved: series))
+        }
+    }
+
+    // MARK: Job runs
+
+    public func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64 {
+        let statement = try db.prepare("INSERT INTO job_runs (command, community, started_at, outcome) VALUES (?1, ?2, ?3, 'running') RETURNING id")
+        try statement.bind([.text(command), .text(community), .integer(startedAt)])
+        guard try statement.step() else { throw SQLiteError(code: 1, message: "no id returned", context: "job_runs") }
+        return statement.int64(0)
+    }
+
+    public func finishRun(_ id: Int64, _ result: JobRunResult, finishedAt: Int64) throws {
+        try db.prepare("""
+            UPDATE job_runs SET finished_at = ?2, outcome = ?3, first_day = ?4, last_day = ?5, days = ?6, readings = ?7, message = ?8
+            WHERE id = ?1
+            """).run([.integer(id), .integer(finishedAt), .text(result.outcome),
+                      result.firstDay.map { .text($0.description) } ?? .null, result.lastDay.map { .text($0.description) } ?? .null,
+                      .integer(Int64(result.days)), .integer(Int64(result.readings)), .text(result.message)])
+    }
+
+    public func jobRuns(community: String?, limit: Int) throws -> [JobRun] {
+        let statement = try db.prepare("""
+            SELECT id, command, community, started_at, finished_at, outcome, first_day, last_day, days, readings, message
+            FROM job_runs WHERE ?1 IS NULL OR community = ?1 ORDER BY id DESC LIMIT ?2
+            """)
+        try statement.bind([community.map { .text($0) } ?? .null, .integer(Int64(limit))])
+        var runs: [JobRun] = []
+        while try statement.step() {
+            var run = JobRun(id: statement.int64(0), command: statement.text(1), community: statement.text(2),
+                             startedAt: statement.int64(3), finishedAt: statement.isNull(4) ? nil : statement.int64(4), result: nil)
+            if !statement.isNull(4) {
+                run.result = JobRunResult(outcome: statement.text(5), firstDay: try? LocalDate(statement.text(6)),
+                                          lastDay: try? LocalDate(statement.text(7)), days: Int(statement.int64(8)),
+                                          readings: Int(statement.int64(9)), message: statement.text(10))
+            }
+            runs.append(run)
+        }
+        return runs
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct EnergyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "energy",
+        abstract: "Readings, allocation, rollups and reports for renewable energy communities.",
+        discussion: """
+            Stores: --store sqlite:PATH (or the ENERGY_STORE variable); the default is \
+            \(StoreOptions.defaultPath).
+            Dates are local dates of the community; --to is exclusive.
+            Exit codes: 0 done, 1 failed, 2 done but some input rejected, 64 bad usage.
+            """,
+        version: "0.1.0",
+        subcommands: [DemoCommand.self, SimulateCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self, RunsCommand.self]
+    )
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import EnergyCore
+import EnergyStore
+import Foundation
+
+/// `--store`: where the data lives.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Store location: sqlite:PATH. Default: $ENERGY_STORE, else \(StoreOptions.defaultPath).", valueName: "uri"))
+    var store: String?
+
+    static var defaultPath: String {
+        let base = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/share")
+        return base + "/energy/energy.sqlite"
+    }
+
+    /// The location asked for, or the environment's, or the default.
+    func location(default fallback: String? = nil) throws -> StoreLocation {
+        if let store { return try StoreLocation.parse(store) }
+        if let env = ProcessInfo.processInfo.environment["ENERGY_STORE"], !env.isEmpty { return try StoreLocation.parse(env) }
+        let path = fallback ?? Self.defaultPath
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return .sqlite(path: path)
+    }
+
+    func open(default fallback: String? = nil) throws -> any ReadingStore {
+        try location(default: fallback).open()
+    }
+}
+
+/// `--community FILE`: the community file.
+struct CommunityOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The community file (YAML).", valueName: "file"))
+    var community: String
+
+    func load() throws -> Community {
+        try CommunityLoader.load(path: community)
+    }
+}
+
+enum CommunityLoader {
+    static func load(path: String) throws -> Community {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read community file \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
+        return try CommunityFile.parse(text, source: path)
+    }
+}
+
+/// `--from DATE --to DATE`, local dates, `--to` exclusive.
+struct DateRangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("First local date (YYYY-MM-DD).", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Local date after the last one (exclusive).", valueName: "date"))
+    var to: String?
+
+    func range(required: Bool) throws -> (LocalDate, LocalDate)? {
+        switch (from, to) {
+        case (nil, nil):
+            if required { throw ValidationError("give --from and --to (local dates, --to exclusive)") }
+            return nil
+        case let (f?, t?):
+            let start = try parse(f, "--from")
+            let end = try parse(t, "--to")
+            guard start < end else { throw ValidationError("--from \(f) must be before --to \(t) (--to is exclusive)") }
+            return (start, end)
+        default:
+            throw ValidationError("give both --from and --to")
+        }
+    }
+
+    private func parse(_ text: String, _ flag: String) throws -> LocalDate {
+        do { return try LocalDate(text) } catch { throw ValidationError("\(flag): \(error)") }
+    }
+}
+
+/// An error for the person at the terminal.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Prints an error the way every command does and exits with `code`.
+func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    return ExitCode(code)
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs a command body, turning errors into a message and exit code 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let validation as ValidationError {
+        throw validation
+    } catch {
+        throw fail(error)
+    }
+}

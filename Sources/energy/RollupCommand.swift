@@ -1,0 +1,48 @@
+import ArgumentParser
+import EnergyCore
+import EnergyReports
+import Foundation
+
+struct RollupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollup",
+        abstract: "Allocate community energy and compute rollups for whole local days.",
+        discussion: """
+            Recomputes the days asked for plus every day whose readings changed since its last \
+            rollup. Idempotent: running it again on the same readings writes the same rollups.
+            """
+    )
+
+    @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var dates: DateRangeOptions
+
+    @Flag(help: "Every day since the last successful run up to yesterday, plus changed days (for the nightly job).")
+    var sinceLastRun = false
+
+    func validate() throws {
+        let range = try dates.range(required: false)
+        if sinceLastRun && range != nil { throw ValidationError("give either --from/--to or --since-last-run, not both") }
+        if !sinceLastRun && range == nil { throw ValidationError("give --from and --to, or --since-last-run") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let community = try communityOptions.load()
+            let store = try storeOptions.open()
+            let job = RollupJob(store: store, community: community)
+            let selection: RollupJob.Selection
+            if let (from, to) = try dates.range(required: false) {
+                selection = .range(from: from, to: to)
+            } else {
+                selection = .sinceLastRun(today: community.calendar.today())
+            }
+            let plan = try job.plan(selection)
+            var bar = ProgressBar("rolling up", total: plan.days.count)
+            let result = try job.run(plan) { done, _ in bar.update(done) }
+            let span = result.days.isEmpty ? "" : " (\(result.days.first!) to \(result.days.last!))"
+            bar.finish("rolled up \(result.days.count) days\(span) of \(community.id): \(result.readings) readings, "
+                       + "\(plan.dirty.count) changed days included")
+        }
+    }
+}
