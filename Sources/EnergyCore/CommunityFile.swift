@@ -178,7 +178,7 @@ private struct NodeReader {
         if let s = f["share"] {
             guard key == .static else { throw fail(s, "\(path).share", "a share is only used with allocation: static") }
             guard direction == .consumption else { throw fail(s, "\(path).share", "only consuming points have a static share") }
-            share = try number(s, "\(path).share", decimals: 4) * 100
+            share = try number(s, "\(path).share", decimals: 4)   // 0.0001 % = 1 ppm
             guard (0...1_000_000).contains(share) else { throw fail(s, "\(path).share", "must be between 0 and 100 (percent)") }
         } else if key == .static && direction == .consumption {
             throw fail(node, path, "'share' is missing (allocation: static needs a share for each consuming point)")

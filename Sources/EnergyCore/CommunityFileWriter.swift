@@ -22,7 +22,7 @@ extension CommunityFile {
                 var fields = ["zaehlpunkt: \(point.zaehlpunkt)", "direction: \(point.direction.rawValue)",
                               "participation: \(decimalText(point.participationBasisPoints, decimals: 2))"]
                 if community.allocationKey == .static && point.direction == .consumption {
-                    fields.append("share: \(decimalText(point.staticSharePPM / 100, decimals: 4))")
+                    fields.append("share: \(decimalText(point.staticSharePPM, decimals: 4))")
                 }
                 switch point.profile {
                 case let .standardLoad(kind, annual)?: fields.append("profile: {type: \(kind.rawValue), annualKwh: \(annual)}")

@@ -64,7 +64,7 @@ public enum UTCTimestamp {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(TimeError) -> Int64 {
         func fail(_ reason: String) -> TimeError { .badTimestamp(String(decoding: bytes, as: UTF8.self), reason: reason) }
         let n = bytes.count
-        guard n >= 20 else { throw fail(n == 0 ? "empty" : "too short (expected e.g. 2026-10-01T00:00:00Z)") }
+        guard n >= 19 else { throw fail(n == 0 ? "empty" : "too short (expected e.g. 2026-10-01T00:00:00Z)") }
         @inline(__always) func digits(_ from: Int, _ count: Int) -> Int? {
             var value = 0
             for i in from..<(from + count) {
