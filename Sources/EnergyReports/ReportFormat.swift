@@ -34,7 +34,7 @@ public struct ReportWriter: Sendable {
         for row in rows {
             let t = row.totals
             out += calendar.isoString(row.bucketStart)
-            out += row.point == nil ? ",community," : ",meter,\(row.point!.zaehlpunkt),"
+            out += row.point.map { ",meter,\($0.zaehlpunkt)," } ?? ",community,,"
             out += kwh(t.consumed) + "," + kwh(t.produced) + "," + kwh(t.shared) + "," + kwh(t.grid) + "," + kwh(t.surplus)
             out += ",\(t.intervals),\(t.expectedIntervals)\n"
         }

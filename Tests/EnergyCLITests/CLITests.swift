@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// Runs the real `energy` binary, built beside the test bundle.
+struct CLI {
+    static let binary: String = {
+        if let override = ProcessInfo.processInfo.environment["ENERGY_BIN"] { return override }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        while folder.path != "/" && !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("energy").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("energy").path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ENERGY_STORE"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        // Files rather than pipes: a chatty child can never block on a full pipe.
+        let base = NSTemporaryDirectory() + "energy-cli-out-" + UUID().uuidString
+        FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: base + ".out")
+            try? FileManager.default.removeItem(atPath: base + ".err")
+        }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".out"))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".err"))
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        let stdoutData = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let stderrData = FileManager.default.contents(atPath: base + ".err") ?? Data()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                      stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+final class TemporaryFolder {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "energy-cli-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+let communityYAML = """
+    community: {id: eeg-cli, name: EEG CLI, timezone: Europe/Vienna, allocation: dynamic}
+    members:
+      - id: P
+        name: Plant
+        meteringPoints:
+          - {zaehlpunkt: AT0030000000000000000000000000001, direction: generation}
+      - id: A
+        meteringPoints:
+          - {zaehlpunkt: AT0030000000000000000000000000002, direction: consumption}
+      - id: B
+        meteringPoints:
+          - {zaehlpunkt: AT0030000000000000000000000000003, direction: consumption, participation: 50}
+    """
+
+@Suite(.serialized) struct CLITests {
+    @Test func demoRunsTheWholeJobAndIsRepeatable() throws {
+        let folder = TemporaryFolder()
+        let first = try CLI.run(["demo", folder.path + "/demo", "--month", "2026-10", "--members", "12"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("self-sufficiency") && first.stdout.contains("Members with the most community energy"))
+        let csv = try String(contentsOfFile: folder.path + "/demo/daily.csv", encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.first == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals")
+        #expect(lines.contains { $0.hasPrefix("2026-10-25T00:00:00+02:00,community,,") })
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/community.yaml"))
+        let again = try CLI.run(["demo", folder.path + "/demo", "--month", "2026-10", "--members", "12"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("(0 new, 0 corrected,"))
+        let csvAgain = try String(contentsOfFile: folder.path + "/demo/daily.csv", encoding: .utf8)
+        #expect(csvAgain == csv)
+    }
+
+    @Test func importStoresValidRowsRejectsBadOnesAndReportsExactFigures() throws {
+        let folder = TemporaryFolder()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        try """
+            zaehlpunkt,start,direction,kwh,quality
+            AT0030000000000000000000000000001,2026-06-01T00:00:00+02:00,generation,0.9,measured
+            AT0030000000000000000000000000002,2026-06-01T00:00:00+02:00,consumption,1.0,measured
+            AT0030000000000000000000000000003,2026-06-01T00:00:00+02:00,consumption,1.0,measured
+            AT0030000000000000000000000000003,2026-06-01T00:10:00+02:00,consumption,1.0,measured
+            AT0030000000000000000000000000009,2026-06-01T00:15:00+02:00,consumption,1.0,measured
+            AT0030000000000000000000000000002,2026-06-01T00:15:00+02:00,consumption,-0.1,measured
+
+            """.write(toFile: folder.path + "/r.csv", atomically: true, encoding: .utf8)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let imported = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/r.csv"])
+        #expect(imported.status == 2)
+        #expect(imported.stderr.contains("r.csv:5: ") && imported.stderr.contains("quarter-hour grid"))
+        #expect(imported.stderr.contains("r.csv:6: ") && imported.stderr.contains("not a metering point"))
+        #expect(imported.stderr.contains("r.csv:7: ") && imported.stderr.contains("negative"))
+        #expect(imported.stdout.contains("3 new"))
+        let again = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/r.csv"])
+        #expect(again.stdout.contains("0 new, 0 corrected, 3 unchanged"))
+
+        let rollup = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02"])
+        #expect(rollup.status == 0, "\(rollup.stderr)")
+        let report = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--scope", "meter",
+                                  "--granularity", "15m", "--from", "2026-06-01", "--to", "2026-06-02", "--format", "csv"])
+        #expect(report.status == 0)
+        let rows = report.stdout.split(separator: "\n").filter { $0.hasPrefix("2026-06-01T00:00:00+02:00") }
+        // Plant 0.9 kWh; A asks 1.0, B asks 0.5 (50 %): 0.6 and 0.3.
+        #expect(rows == [
+            "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000001,0.000000,0.900000,0.900000,0.000000,0.000000,1,1",
+            "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000002,1.000000,0.000000,0.600000,0.400000,0.000000,1,1",
+            "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000003,1.000000,0.000000,0.300000,0.700000,0.000000,1,1",
+        ])
+        let json = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01",
+                                "--to", "2026-06-02", "--format", "json"])
+        #expect(json.stdout.contains("\"shared_mwh\": 900000"))
+    }
+
+    @Test func badInputGetsAClearMessageAndANonZeroExit() throws {
+        let folder = TemporaryFolder()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        try communityYAML.replacingOccurrences(of: "AT0030000000000000000000000000002", with: "AT00300000000000000000000000002")
+            .write(toFile: folder.path + "/broken.yaml", atomically: true, encoding: .utf8)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let broken = try CLI.run(["rollup", "--community", folder.path + "/broken.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("broken.yaml:9: members[1] (A).meteringPoints[0].zaehlpunkt"))
+        let badDate = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-02-30", "--to", "2026-03-01"])
+        #expect(badDate.status == 64 && badDate.stderr.contains("2026-02-30"))
+        let reversed = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-03-02", "--to", "2026-03-01"])
+        #expect(reversed.status == 64)
+        let stranger = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--scope", "meter",
+                                    "--zaehlpunkt", "AT0030000000000000000000000000009", "--from", "2026-03-01", "--to", "2026-03-02"])
+        #expect(stranger.status == 1 && stranger.stderr.contains("not a metering point of community 'eeg-cli'"))
+        let missing = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/nope.csv"])
+        #expect(missing.status == 1 && missing.stderr.contains("nope.csv"))
+        let noStore = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", "sqlite:/no/such/dir/e.sqlite", "--since-last-run"])
+        #expect(noStore.status == 1 && noStore.stderr.contains("/no/such/dir"))
+        let noCommunity = try CLI.run(["rollup", "--community", folder.path + "/none.yaml", "--since-last-run"], environment: ["ENERGY_STORE": store])
+        #expect(noCommunity.status == 1 && noCommunity.stderr.contains("none.yaml"))
+        let staleWarning = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-03-01", "--to", "2026-03-02"])
+        #expect(staleWarning.status == 0 && staleWarning.stderr.contains("not rolled up"))
+    }
+
+    @Test func simulateWritesCanonicalCSVThatImportsCleanly() throws {
+        let folder = TemporaryFolder()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let simulated = try CLI.run(["simulate", "--community", folder.path + "/c.yaml", "--from", "2026-03-29", "--to", "2026-03-30",
+                                     "--out", folder.path + "/sim.csv"])
+        #expect(simulated.status == 0)
+        let lines = try String(contentsOfFile: folder.path + "/sim.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 3 * 92)
+        let imported = try CLI.run(["import", "--community", folder.path + "/c.yaml", folder.path + "/sim.csv"],
+                                   environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
+        #expect(imported.status == 0 && imported.stdout.contains("276 new"))
+        let runs = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--since-last-run"], environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
+        #expect(runs.status == 0 && runs.stdout.contains("1 changed days included"))
+        let listed = try CLI.run(["runs"], environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
+        #expect(listed.stdout.contains("rollup") && listed.stdout.contains("eeg-cli") && listed.stdout.contains("ok"))
+    }
+}
