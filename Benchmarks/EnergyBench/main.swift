@@ -1,1 +1,171 @@
-print("bench")
+// energy's benchmarks: `make bench`. Runs the release `energy` binary on a generated community of
+// about 1,000 metering points x 31 days, and compares each figure with a baseline measured in the
+// same run (the machines are shared and noisy, so ratios say more than seconds).
+import EnergyCore
+import EnergyIngest
+import EnergySimulator
+import EnergyStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Options {
+    var energy = ".build/release/energy"
+    var out = "BENCHMARKS.md"
+    var points = 1000
+    var month = "2026-10"
+    var repeats = 3
+    var work = NSTemporaryDirectory() + "energy-bench"
+}
+
+func parseOptions() -> Options {
+    var o = Options()
+    var args = CommandLine.arguments.dropFirst()
+    while let flag = args.popFirst() {
+        let value = args.popFirst() ?? ""
+        switch flag {
+        case "--energy": o.energy = value
+        case "--out": o.out = value
+        case "--points": o.points = Int(value) ?? o.points
+        case "--month": o.month = value
+        case "--repeats": o.repeats = Int(value) ?? o.repeats
+        case "--work": o.work = value
+        default:
+            FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
+            exit(64)
+        }
+    }
+    return o
+}
+
+/// Wall time and peak resident memory of one child process.
+struct Measurement {
+    var seconds: Double
+    var peakMegabytes: Double
+}
+
+func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) -> Measurement {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    if quiet { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let start = Date()
+    let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    posix_spawn_file_actions_destroy(&actions)
+    guard rc == 0 else { fatalError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Date().timeIntervalSince(start)
+    guard status == 0 else { fatalError("\(executable) \(arguments.joined(separator: " ")) failed with status \(status)") }
+    return Measurement(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024)
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+// Child modes: the baselines, run as their own processes so their memory is their own.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "scan" {
+    // Bare scan: read every reading of the month through the same SQLite code the rollup uses.
+    let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
+    let store = try StoreLocation.parse(CommandLine.arguments[3]).open()
+    let month = try LocalMonth(CommandLine.arguments[4])
+    var sum: Int64 = 0
+    var count = 0
+    var day = month.firstDay
+    while day < month.next.firstDay {
+        count += try store.scanReadings(points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { _, _, mwh in sum &+= mwh }
+        day = day.adding(days: 1)
+    }
+    print(count, sum)
+    exit(0)
+}
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "parse" {
+    // Parse-only: read and validate the CSV with the import's parser, store nothing.
+    let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
+    guard let handle = FileHandle(forReadingAtPath: CommandLine.arguments[3]) else { exit(1) }
+    var parser = ReadingCSVParser(community: community)
+    var rows = 0
+    var sum: Int64 = 0
+    while true {
+        let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        chunk.withUnsafeBytes { raw in
+            parser.feed(raw.bindMemory(to: UInt8.self), isLast: chunk.isEmpty, accept: { rows += 1; sum &+= $0.milliwattHours }, reject: { _ in })
+        }
+        if chunk.isEmpty { break }
+    }
+    print(rows, sum)
+    exit(0)
+}
+
+let o = parseOptions()
+let fm = FileManager.default
+try? fm.removeItem(atPath: o.work)
+try fm.createDirectory(atPath: o.work, withIntermediateDirectories: true)
+let month = try LocalMonth(o.month)
+let communityPath = o.work + "/community.yaml"
+let csvPath = o.work + "/readings.csv"
+let db = "sqlite:" + o.work + "/bench.sqlite"
+let selfPath = URL(fileURLWithPath: CommandLine.arguments[0]).path
+
+// A community of about `points` metering points.
+var members = o.points * 3 / 4
+var community = DemoCommunity.make(members: members, seed: 1)
+while community.meteringPoints.count < o.points {
+    members += 1
+    community = DemoCommunity.make(members: members, seed: 1)
+}
+try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
+let points = community.meteringPoints.count
+let from = month.firstDay.description, to = month.next.firstDay.description
+print("community: \(members) members, \(points) metering points, \(month)")
+
+let simulate = measure(o.energy, ["simulate", "--community", communityPath, "--from", from, "--to", to, "--out", csvPath])
+let rows = community.calendar.quarterHours(of: month).count * points
+let csvBytes = (try? fm.attributesOfItem(atPath: csvPath)[.size] as? Int) ?? 0
+print(String(format: "simulate: %d rows in %.2f s", rows, simulate.seconds))
+
+var parseTimes: [Double] = []
+for _ in 0..<o.repeats { parseTimes.append(measure(selfPath, ["parse", communityPath, csvPath]).seconds) }
+let importRun = measure(o.energy, ["import", "--community", communityPath, "--store", db, csvPath])
+print(String(format: "import: %.2f s (%.0f rows/s), parse only %.2f s", importRun.seconds, Double(rows) / importRun.seconds, median(parseTimes)))
+let reimport = measure(o.energy, ["import", "--community", communityPath, "--store", db, csvPath])
+
+var scans: [Measurement] = []
+var rollups: [Measurement] = []
+for i in 0..<o.repeats {
+    scans.append(measure(selfPath, ["scan", communityPath, db, o.month]))
+    rollups.append(measure(o.energy, ["rollup", "--community", communityPath, "--store", db, "--from", from, "--to", to]))
+    print(String(format: "round %d: scan %.2f s, rollup %.2f s (%.0f MB)", i + 1, scans[i].seconds, rollups[i].seconds, rollups[i].peakMegabytes))
+}
+let scan = median(scans.map(\.seconds))
+let rollup = median(rollups.map(\.seconds))
+let rollupPeak = rollups.map(\.peakMegabytes).max() ?? 0
+let cores = ProcessInfo.processInfo.activeProcessorCount
+
+func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
+func verdict(_ ok: Bool) -> String { ok ? "met" : "**missed**" }
+let importRate = Double(rows) / importRun.seconds
+let ratio = rollup / scan
+var md = """
+    # Benchmarks
+
+    Measured by `make bench` (release build) on \(UTCTimestamp.format(Int64(Date().timeIntervalSince1970))), \
+    \(cores) cores. Data: a simulated community of \(points) metering points (\(members) members) for \(month), \
+    \(rows) readings (\(csvBytes / 1_048_576) MB of canonical CSV), embedded SQLite store. Times are medians of \(o.repeats) runs \
+    where repeated; each figure is compared with a baseline measured in the same run, because the machines are shared.
+
+    | what | figure | baseline (same run) | ratio | target |
+    |---|---|---|---|---|
+    | rollup of the month (allocation + day/month rollups + allocation records) | \(f(rollup)) s, peak \(f(rollupPeak, 0)) MB | bare scan of the same readings through the same SQLite code: \(f(scan)) s | \(f(ratio)) x | ≤ 1.5 x and < 500 MB: \(verdict(ratio <= 1.5 && rollupPeak < 500)) |
+    | import of the canonical CSV into an empty store | \(f(importRate, 0)) rows/s (\(f(importRun.seconds)) s, peak \(f(importRun.peakMegabytes, 0)) MB) | parse and validate only, no store: \(f(Double(rows) / median(parseTimes), 0)) rows/s | \(f(importRun.seconds / median(parseTimes))) x the parse time | ≥ 300,000 rows/s: \(verdict(importRate >= 300_000)) |
+    | import of the same file again (all unchanged) | \(f(Double(rows) / reimport.seconds, 0)) rows/s (\(f(reimport.seconds)) s) | | | |
+    | simulate the month to CSV | \(f(Double(rows) / simulate.seconds, 0)) rows/s (\(f(simulate.seconds)) s) | | | |
+
+    Reproduce: `make bench` (or `.build/release/EnergyBench --energy .build/release/energy --points \(o.points) --month \(o.month)`).
+
+    """
+try md.write(toFile: o.out, atomically: true, encoding: .utf8)
+print(md)

@@ -86,25 +86,22 @@ public struct RollupJob {
 
     private func compute(_ plan: Plan, progress: (Int, Int) -> Void) throws -> Result {
         let points = community.pointKeys
-        let n = points.count
         var allocator = community.allocator()
         var readings = 0
         var total = EnergyTotals()
         var months = Set<LocalMonth>()
-        for (done, date) in plan.days.enumerated() {
-            let range = community.calendar.quarterHours(of: date)
-            let first = range.lowerBound.index
-            var values = [Int64](repeating: -1, count: range.count * n)
-            readings += try values.withUnsafeMutableBufferPointer { buffer in
-                try store.scanReadings(points: points, in: range) { qh, index, mwh in
-                    buffer[Int(qh.index - first) * n + index] = mwh
-                }
-            }
-            let day = DayAllocation(date: date, firstQuarterHour: range.lowerBound, values: values, allocator: &allocator)
-            try store.saveDay(day, community: community, points: points, clearing: plan.dirty[date])
+        let reader = DayReader(store: try store.openAnotherConnection(), community: community, days: plan.days)
+        defer { reader.cancel() }
+        var done = 0
+        while let input = try reader.next() {
+            let day = DayAllocation(date: input.date, firstQuarterHour: input.quarterHours.lowerBound, values: input.values,
+                                    allocator: &allocator)
+            try store.saveDay(day, community: community, points: points, clearing: plan.dirty[input.date])
+            readings += input.readings
             total.add(day.communityTotals)
-            months.insert(date.localMonth)
-            progress(done + 1, plan.days.count)
+            months.insert(input.date.localMonth)
+            done += 1
+            progress(done, plan.days.count)
         }
         for month in months.sorted() {
             try store.refreshMonth(month, community: community, points: points)

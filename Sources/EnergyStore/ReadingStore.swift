@@ -11,6 +11,10 @@ public protocol ReadingStore: AnyObject {
     /// A short description of where the data lives (never a password).
     var location: String { get }
 
+    /// Another connection to the same data, for a reader on another thread (a store object is
+    /// used by one thread at a time).
+    func openAnotherConnection() throws -> any ReadingStore
+
     // MARK: Readings
 
     /// Stores readings idempotently. A new reading, or a changed value for a stored one (a

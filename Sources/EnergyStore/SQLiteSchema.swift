@@ -40,7 +40,7 @@ enum SQLiteSchema {
             point INTEGER NOT NULL,
             start INTEGER NOT NULL,            -- UTC start of the local day
             quarter_hours INTEGER NOT NULL,
-            series BLOB NOT NULL,              -- little-endian int64 pairs (reading or -1, share) per quarter hour
+            series BLOB NOT NULL,              -- per quarter hour: varint(reading + 1, 0 = missing), varint(share); see AllocationRecord
             PRIMARY KEY (community, day, point)
         ) WITHOUT ROWID;
         CREATE TABLE rollups_day (

@@ -33,6 +33,8 @@ public final class SQLiteStore: ReadingStore {
         try loadPoints()
     }
 
+    public func openAnotherConnection() throws -> any ReadingStore { try SQLiteStore(path: path) }
+
     /// The schema version of the file (after opening, the newest).
     public func schemaVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
 
@@ -205,9 +207,9 @@ public final class SQLiteStore: ReadingStore {
             try rollup.bind(2, dayText)
             try rollup.bind(4, start)
             for (i, id) in ids.enumerated() {
-                let series = day.interleavedSeries(ofPoint: i)
+                let record = AllocationRecord.encode(day.interleavedSeries(ofPoint: i))
                 try allocation.bind(3, id)
-                try series.withUnsafeBytes { try allocation.bind(6, blob: $0) }
+                try record.withUnsafeBytes { try allocation.bind(6, blob: $0) }
                 _ = try allocation.step()
                 allocation.reset()
                 try bindTotals(rollup, point: id, day.totals(ofPoint: i))
@@ -251,12 +253,14 @@ public final class SQLiteStore: ReadingStore {
                 INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh,
                                            grid_mwh, surplus_mwh, intervals, expected_intervals)
                 SELECT ?1, ?2, p.point, ?3,
-                       COALESCE(SUM(d.consumed_mwh), 0), COALESCE(SUM(d.produced_mwh), 0), COALESCE(SUM(d.shared_mwh), 0),
-                       COALESCE(SUM(d.grid_mwh), 0), COALESCE(SUM(d.surplus_mwh), 0), COALESCE(SUM(d.intervals), 0),
+                       COALESCE(d.consumed, 0), COALESCE(d.produced, 0), COALESCE(d.shared, 0),
+                       COALESCE(d.grid, 0), COALESCE(d.surplus, 0), COALESCE(d.intervals, 0),
                        CASE p.point WHEN 0 THEN ?6 * ?7 ELSE ?6 END
                 FROM month_points p
-                LEFT JOIN rollups_day d ON d.community = ?1 AND d.point = p.point AND d.day >= ?4 AND d.day < ?5
-                GROUP BY p.point
+                LEFT JOIN (SELECT point, SUM(consumed_mwh) AS consumed, SUM(produced_mwh) AS produced, SUM(shared_mwh) AS shared,
+                                  SUM(grid_mwh) AS grid, SUM(surplus_mwh) AS surplus, SUM(intervals) AS intervals
+                           FROM rollups_day WHERE community = ?1 AND day >= ?4 AND day < ?5 GROUP BY point) d
+                  ON d.point = p.point
                 """).run([.text(community.id), .text(month.description), .integer(calendar.startOfMonth(month)),
                           .text(first), .text(next), .integer(expected), .integer(Int64(points.count))])
         }
@@ -301,11 +305,9 @@ public final class SQLiteStore: ReadingStore {
             guard let date = try? LocalDate(statement.text(0)), let key = pointsByID[statement.int64(1)] else { continue }
             let count = Int(statement.int64(3))
             let blob = statement.blob(4)
-            guard blob.count == count * 16 else {
-                throw SQLiteError(code: 0, message: "allocation record of \(key) on \(date) is \(blob.count) bytes, expected \(count * 16)", context: "allocations")
+            guard let series = AllocationRecord.decode(blob, quarterHours: count) else {
+                throw SQLiteError(code: 0, message: "allocation record of \(key) on \(date) does not hold \(count) quarter hours", context: "allocations")
             }
-            var series = [Int64](repeating: 0, count: count * 2)
-            series.withUnsafeMutableBytes { $0.copyMemory(from: blob) }
             try body(AllocationSeries(date: date, point: key, firstQuarterHour: QuarterHour(index: statement.int64(2) / QuarterHour.seconds),
                                       interleaved: series))
         }
