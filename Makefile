@@ -17,10 +17,13 @@ release: deps
 demo: build
 	.build/debug/energy demo $(DEMO_DIR)
 
-## The whole test suite.
-test: deps
+## The whole test suite, with the test servers it needs (started here, stopped after).
+test:
+	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@scripts/test-services.sh start
+	ENERGY_TEST_MONGODB_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \
+	  $(SWIFT) test; status=$$?; scripts/test-services.sh stop; exit $$status
 
 ## Benchmarks (release build); figures go to BENCHMARKS.md.
 bench: deps

@@ -22,7 +22,7 @@ let package = Package(
         // Domain: no I/O, no C modules.
         .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
-        .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3"]),
+        .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC"]),
         .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         .executableTarget(name: "energy", dependencies: [
@@ -35,7 +35,7 @@ let package = Package(
 
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
-        .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore"]),
+        .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator"]),
         .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore"]),
     ],

@@ -76,7 +76,7 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "scan" {
     var count = 0
     var day = month.firstDay
     while day < month.next.firstDay {
-        count += try store.scanReadings(points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { _, _, mwh in sum &+= mwh }
+        count += try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { _, _, mwh in sum &+= mwh }
         day = day.adding(days: 1)
     }
     print(count, sum)

@@ -45,7 +45,7 @@ final class DayReader: @unchecked Sendable {
                 let item: Item
                 do {
                     let count = try values.withUnsafeMutableBufferPointer { buffer in
-                        try store.scanReadings(points: points, in: range) { qh, index, mwh in
+                        try store.scanReadings(community: community.id, points: points, in: range) { qh, index, mwh in
                             buffer[Int(qh.index - first) * n + index] = mwh
                         }
                     }

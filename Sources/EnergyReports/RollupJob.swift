@@ -69,12 +69,37 @@ public struct RollupJob {
         public var community: EnergyTotals
     }
 
+    /// Another run of the same community holds the lease.
+    public struct LeaseHeld: Error, CustomStringConvertible {
+        public var community: String
+        public var lease: Lease
+        public var description: String {
+            "another rollup of community '\(community)' is running (\(lease.holder), lease until \(UTCTimestamp.format(lease.expires))); not starting a second one"
+        }
+    }
+
+    /// How long a run's lease lasts without renewal; renewed after every day, so a killed run
+    /// blocks the next one for at most this long.
+    public static let leaseSeconds: Int64 = 300
+
     /// Computes and stores every day of the plan, then the months they fall in. `progress` is
-    /// called after each day with (done, total). The run is recorded in the job log.
+    /// called after each day with (done, total). Only one run per community works at a time
+    /// (throws `LeaseHeld` otherwise); each run is recorded in the job log.
     public func run(_ plan: Plan, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let leaseName = "\(Self.commandName)/\(community.id)"
+        let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: Self.leaseSeconds) {
+            throw LeaseHeld(community: community.id, lease: other)
+        }
+        defer { try? store.releaseLease(leaseName, holder: holder) }
+        let renew = { () throws -> Void in
+            if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: Self.leaseSeconds) {
+                throw LeaseHeld(community: community.id, lease: other)
+            }
+        }
         let runID = try store.startRun(Self.commandName, community: community.id, startedAt: Self.now())
         do {
-            let result = try compute(plan, progress: progress)
+            let result = try compute(plan, renewLease: renew, progress: progress)
             try store.finishRun(runID, JobRunResult(outcome: "ok", firstDay: result.days.first, lastDay: result.days.last,
                                                     days: result.days.count, readings: result.readings), finishedAt: Self.now())
             return result
@@ -84,7 +109,7 @@ public struct RollupJob {
         }
     }
 
-    private func compute(_ plan: Plan, progress: (Int, Int) -> Void) throws -> Result {
+    private func compute(_ plan: Plan, renewLease: () throws -> Void, progress: (Int, Int) -> Void) throws -> Result {
         let points = community.pointKeys
         var allocator = community.allocator()
         var readings = 0
@@ -101,6 +126,7 @@ public struct RollupJob {
             total.add(day.communityTotals)
             months.insert(input.date.localMonth)
             done += 1
+            try renewLease()
             progress(done, plan.days.count)
         }
         for month in months.sorted() {

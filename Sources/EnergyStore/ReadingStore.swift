@@ -21,10 +21,11 @@ public protocol ReadingStore: AnyObject {
     /// correction, which is recorded), marks its local day of `community` dirty.
     func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary
 
-    /// Calls `body(quarterHour, pointIndex, milliwattHours)` for every stored reading of `points`
-    /// (indices into that array) starting in `range`, in time order. Returns the number of readings.
+    /// Calls `body(quarterHour, pointIndex, milliwattHours)` for every stored reading of
+    /// `community`'s `points` (indices into that array) starting in `range`, in time order.
+    /// Returns the number of readings.
     @discardableResult
-    func scanReadings(points: [PointKey], in range: Range<QuarterHour>,
+    func scanReadings(community: String, points: [PointKey], in range: Range<QuarterHour>,
                       _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int
 
     // MARK: Rollups
@@ -47,6 +48,15 @@ public protocol ReadingStore: AnyObject {
 
     /// The stored per-quarter-hour allocation of local days `from..<to`, one record per (day, point).
     func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws
+
+    // MARK: Leases
+
+    /// Takes or renews the lease `name` for `holder` until `now + seconds`. Returns nil when the
+    /// lease is ours, or the other holder while it has not expired.
+    func acquireLease(_ name: String, holder: String, now: Int64, seconds: Int64) throws -> Lease?
+
+    /// Gives the lease back if `holder` has it.
+    func releaseLease(_ name: String, holder: String) throws
 
     // MARK: Job runs
 
@@ -103,6 +113,16 @@ public struct AllocationSeries: Sendable {
     public var quarterHourCount: Int { interleaved.count / 2 }
 }
 
+/// Who holds a lease, and until when (Unix seconds).
+public struct Lease: Sendable, Equatable {
+    public var holder: String
+    public var expires: Int64
+    public init(holder: String, expires: Int64) {
+        self.holder = holder
+        self.expires = expires
+    }
+}
+
 /// How a job ended.
 public struct JobRunResult: Sendable, Equatable {
     public var outcome: String
@@ -131,9 +151,10 @@ public struct JobRun: Sendable, Equatable {
     public var result: JobRunResult?
 }
 
-/// Where a store is: `sqlite:PATH` (or a bare path), later `mongodb://...`.
+/// Where a store is: `sqlite:PATH` (or a bare path), or a `mongodb://` URI.
 public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
     case sqlite(path: String)
+    case mongodb(uri: String)
 
     public static func parse(_ text: String) throws(StoreError) -> StoreLocation {
         if text.hasPrefix("sqlite:") {
@@ -141,10 +162,8 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
             guard !path.isEmpty else { throw .badLocation(text, "sqlite: needs a path, e.g. sqlite:energy.sqlite") }
             return .sqlite(path: path)
         }
-        if text.hasPrefix("mongodb://") || text.hasPrefix("mongodb+srv://") {
-            throw .badLocation("mongodb://…", "the MongoDB backend is not built into this version; use sqlite:PATH")
-        }
-        if text.contains("://") { throw .badLocation(text, "unknown store scheme; use sqlite:PATH") }
+        if text.hasPrefix("mongodb://") || text.hasPrefix("mongodb+srv://") { return .mongodb(uri: text) }
+        if text.contains("://") { throw .badLocation(text, "unknown store scheme; use sqlite:PATH or mongodb://HOST/DATABASE") }
         guard !text.isEmpty else { throw .badLocation(text, "empty store location") }
         return .sqlite(path: text)
     }
@@ -152,12 +171,14 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
     public func open() throws -> any ReadingStore {
         switch self {
         case let .sqlite(path): return try SQLiteStore(path: path)
+        case let .mongodb(uri): return try MongoStore(uri: uri)
         }
     }
 
     public var description: String {
         switch self {
         case let .sqlite(path): return "sqlite:\(path)"
+        case let .mongodb(uri): return "mongodb://" + MongoClientPool.redact(uri)
         }
     }
 }

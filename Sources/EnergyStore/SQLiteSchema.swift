@@ -92,6 +92,14 @@ enum SQLiteSchema {
                    r.intervals, r.expected_intervals
             FROM rollups_month r LEFT JOIN metering_points mp ON mp.id = r.point;
         """,
+        // 3: leases, so only one rollup per community runs at a time.
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires INTEGER NOT NULL
+        );
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -146,7 +146,7 @@ public final class SQLiteStore: ReadingStore {
     }
 
     @discardableResult
-    public func scanReadings(points: [PointKey], in range: Range<QuarterHour>,
+    public func scanReadings(community: String, points: [PointKey], in range: Range<QuarterHour>,
                              _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int {
         // point id -> index into `points` (or -1), as a dense array: the scan's hot path.
         var indexByID = [Int32](repeating: -1, count: Int((pointsByID.keys.max() ?? 0) + 1))
@@ -311,6 +311,27 @@ public final class SQLiteStore: ReadingStore {
             try body(AllocationSeries(date: date, point: key, firstQuarterHour: QuarterHour(index: statement.int64(2) / QuarterHour.seconds),
                                       interleaved: series))
         }
+    }
+
+    // MARK: Leases
+
+    public func acquireLease(_ name: String, holder: String, now: Int64, seconds: Int64) throws -> Lease? {
+        try db.transaction {
+            try db.prepare("""
+                INSERT INTO leases (name, holder, expires) VALUES (?1, ?2, ?3)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
+                WHERE leases.holder = excluded.holder OR leases.expires <= ?4
+                """).run([.text(name), .text(holder), .integer(now + seconds), .integer(now)])
+            let current = try db.prepare("SELECT holder, expires FROM leases WHERE name = ?1")
+            try current.bind([.text(name)])
+            guard try current.step() else { return nil }
+            let lease = Lease(holder: current.text(0), expires: current.int64(1))
+            return lease.holder == holder ? nil : lease
+        }
+    }
+
+    public func releaseLease(_ name: String, holder: String) throws {
+        try db.prepare("DELETE FROM leases WHERE name = ?1 AND holder = ?2").run([.text(name), .text(holder)])
     }
 
     // MARK: Job runs

@@ -83,7 +83,9 @@ struct DemoCommand: ParsableCommand {
             let csvPath = directory + "/daily.csv"
             try ReportWriter(calendar: loaded.calendar).csv(daily).write(toFile: csvPath, atomically: true, encoding: .utf8)
             print("Daily rollups (community and every metering point) → \(csvPath)")
-            let storeFlag = storeOptions.store == nil && ProcessInfo.processInfo.environment["ENERGY_STORE"] == nil ? " --store \(location)" : ""
+            // Repeat --store unless it came from the environment; never print a password.
+            let storeFlag = storeOptions.store == nil && storeOptions.fromEnvironment ? ""
+                : " --store \(storeOptions.store.map { $0.contains("@") ? location.description : $0 } ?? location.description)"
             print("""
 
                 Try next:

@@ -1,12 +1,24 @@
 import ArgumentParser
 import EnergyCore
+import EnergyReports
 import EnergyStore
 import Foundation
 
 /// `--store`: where the data lives.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Store location: sqlite:PATH. Default: $ENERGY_STORE, else \(StoreOptions.defaultPath).", valueName: "uri"))
+    @Option(name: .long, help: ArgumentHelp("Store: sqlite:PATH or mongodb://HOST/DATABASE. Default: $ENERGY_STORE, else $MONGODB_URI, else \(StoreOptions.defaultPath).", valueName: "uri"))
     var store: String?
+
+    private static var environmentStore: String? {
+        let env = ProcessInfo.processInfo.environment
+        for name in ["ENERGY_STORE", "MONGODB_URI"] {
+            if let value = env[name], !value.isEmpty { return value }
+        }
+        return nil
+    }
+
+    /// Whether the store comes from ENERGY_STORE or MONGODB_URI.
+    var fromEnvironment: Bool { Self.environmentStore != nil }
 
     static var defaultPath: String {
         let base = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -17,7 +29,7 @@ struct StoreOptions: ParsableArguments {
     /// The location asked for, or the environment's, or the default.
     func location(default fallback: String? = nil) throws -> StoreLocation {
         if let store { return try StoreLocation.parse(store) }
-        if let env = ProcessInfo.processInfo.environment["ENERGY_STORE"], !env.isEmpty { return try StoreLocation.parse(env) }
+        if let env = Self.environmentStore { return try StoreLocation.parse(env) }
         let path = fallback ?? Self.defaultPath
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -101,6 +113,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw exit
     } catch let validation as ValidationError {
         throw validation
+    } catch let held as RollupJob.LeaseHeld {
+        throw held
     } catch {
         throw fail(error)
     }

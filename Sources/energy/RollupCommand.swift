@@ -26,7 +26,18 @@ struct RollupCommand: ParsableCommand {
         if !sinceLastRun && range == nil { throw ValidationError("give --from and --to, or --since-last-run") }
     }
 
+    /// Exit code when another rollup of the community holds the lease (EX_TEMPFAIL: try later).
+    static let leaseHeldExitCode: Int32 = 75
+
     func run() throws {
+        do {
+            try rollup()
+        } catch let held as RollupJob.LeaseHeld {
+            throw fail(held, code: Self.leaseHeldExitCode)
+        }
+    }
+
+    private func rollup() throws {
         try reportingErrors {
             let community = try communityOptions.load()
             let store = try storeOptions.open()

@@ -9,7 +9,7 @@ import Testing
     @Test func storesValidRowsReportsBadOnesAndIsIdempotent() throws {
         let f = try SimulatedFixture(days: 0)
         var readings: [Reading] = []
-        try CommunitySimulator(community: f.community, seed: 1).simulate(from: f.from, to: f.from.adding(days: 1)) { readings += $0 }
+        CommunitySimulator(community: f.community, seed: 1).simulate(from: f.from, to: f.from.adding(days: 1)) { readings += $0 }
         var text = ReadingCSVWriter.header + "\n" + String(decoding: ReadingCSVWriter.data(readings), as: UTF8.self)
         text += "AT0030000000000000000100000000001,2026-10-24T00:00:00Z,consumption,-5,measured\n"
         text += "garbage\n"
@@ -26,7 +26,7 @@ import Testing
         let second = try importer.run(path: path, onRejection: { _ in })
         #expect(second.stored.inserted == 0 && second.stored.unchanged == readings.count && second.stored.corrected == 0)
         var stored = 0
-        try f.store.scanReadings(points: f.community.pointKeys, in: f.community.calendar.quarterHours(of: f.from)) { _, _, _ in stored += 1 }
+        try f.store.scanReadings(community: f.community.id, points: f.community.pointKeys, in: f.community.calendar.quarterHours(of: f.from)) { _, _, _ in stored += 1 }
         #expect(stored == readings.count)
     }
 

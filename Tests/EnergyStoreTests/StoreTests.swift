@@ -32,10 +32,58 @@ func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, I
     return out
 }
 
-@Suite struct SQLiteStoreTests {
-    @Test func upsertIsIdempotentAndMarksDays() throws {
-        let folder = TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path + "/e.sqlite")
+/// The backends every store test runs against: SQLite on disk, and MongoDB on the test server
+/// that `make test` starts (ENERGY_TEST_MONGODB_URI), each test in a database of its own.
+enum Backend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, mongodb
+    var testDescription: String { rawValue }
+}
+
+/// A store of one backend that cleans up after itself.
+final class TestStore {
+    let folder = TemporaryFolder()
+    let store: any ReadingStore
+    private var mongoDatabase: String?
+
+    init(_ backend: Backend) throws {
+        switch backend {
+        case .sqlite:
+            store = try SQLiteStore(path: folder.path + "/e.sqlite")
+        case .mongodb:
+            let database = "energy_test_" + UUID().uuidString.prefix(8).lowercased()
+            store = try MongoStore(uri: try TestMongo.uri(database: database))
+            mongoDatabase = database
+        }
+    }
+
+    deinit {
+        if let mongoDatabase, let mongo = store as? MongoStore {
+            _ = try? mongo.db.command(BSONDocument(["dropDatabase": .int32(1)]), database: mongoDatabase)
+        }
+    }
+}
+
+enum TestMongo {
+    /// The test server's URI with `database` in its path.
+    static func uri(database: String) throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["ENERGY_TEST_MONGODB_URI"], !base.isEmpty else {
+            throw TestSetupError("ENERGY_TEST_MONGODB_URI is not set: run `make test`, which starts the test MongoDB server")
+        }
+        guard let slash = base.range(of: "/?") else { return base + "/" + database }
+        return base.replacingCharacters(in: slash, with: "/\(database)?")
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+@Suite struct StoreContractTests {
+    @Test(arguments: Backend.allCases)
+    func upsertIsIdempotentAndMarksDays(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let community = try smallCommunity()
         let day = try LocalDate("2026-10-25")
         let batch = readings(community, from: day, days: 1) { q, i in Int64(q * 10 + i) }
@@ -48,7 +96,7 @@ func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, I
         #expect(try store.dirtyDays(community: community.id) == versions)
         var count = 0
         var last = QuarterHour(index: 0)
-        try store.scanReadings(points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { qh, index, mwh in
+        try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { qh, index, mwh in
             #expect(qh >= last)
             last = qh
             let q = Int(qh.index - community.calendar.quarterHours(of: day).lowerBound.index)
@@ -58,9 +106,10 @@ func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, I
         #expect(count == 300)
     }
 
-    @Test func aChangedValueIsACorrectionThatMarksItsDayAgain() throws {
-        let folder = TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path + "/e.sqlite")
+    @Test(arguments: Backend.allCases)
+    func aChangedValueIsACorrectionThatMarksItsDayAgain(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let community = try smallCommunity()
         let day = try LocalDate("2026-03-29")
         let batch = readings(community, from: day, days: 1) { _, _ in 1000 }
@@ -72,33 +121,48 @@ func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, I
         #expect(summary.corrected == 1 && summary.inserted == 0)
         let after = try store.dirtyDays(community: community.id)
         #expect(after.count == 1 && after[0].version == before[0].version + 1)
-        #expect(try store.db.scalarInt("SELECT COUNT(*) FROM corrections WHERE old_mwh = 1000 AND new_mwh = 1234") == 1)
+        #expect(try correctionCount(store, old: 1000, new: 1234) == 1)
         // A quality-only change is stored but is no correction of the figures.
         var requalified = changed
         requalified.quality = .substituted
         let quality = try store.upsert([requalified], community: community)
         #expect(quality.corrected == 0 && quality.unchanged == 1)
-        #expect(try store.db.scalarInt("SELECT quality FROM readings WHERE mwh = 1234") == 1)
+        #expect(try store.upsert([requalified], community: community).unchanged == 1)   // the new flag was stored
+        var again = requalified
+        again.quality = .measured
+        #expect(try store.upsert([again], community: community).unchanged == 1)
     }
 
-    @Test func scanReturnsOnlyTheRequestedPointsAndRange() throws {
-        let folder = TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path + "/e.sqlite")
+    func correctionCount(_ store: any ReadingStore, old: Int64, new: Int64) throws -> Int {
+        if let sqlite = store as? SQLiteStore {
+            return Int(try sqlite.db.scalarInt("SELECT COUNT(*) FROM corrections WHERE old_mwh = \(old) AND new_mwh = \(new)") ?? 0)
+        }
+        let mongo = try #require(store as? MongoStore)
+        var count = 0
+        try mongo.db.find("corrections", filter: BSONDocument(["old_mwh": .int64(old), "new_mwh": .int64(new)])) { _ in count += 1 }
+        return count
+    }
+
+    @Test(arguments: Backend.allCases)
+    func scanReturnsOnlyTheRequestedPointsAndRange(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let community = try smallCommunity()
         let day = try LocalDate("2026-10-01")
         _ = try store.upsert(readings(community, from: day, days: 2) { _, i in Int64(i) }, community: community)
         let only = [community.pointKeys[2]]
         var seen = 0
-        let n = try store.scanReadings(points: only, in: community.calendar.quarterHours(of: day.adding(days: 1))) { _, index, mwh in
+        let n = try store.scanReadings(community: community.id, points: only, in: community.calendar.quarterHours(of: day.adding(days: 1))) { _, index, mwh in
             #expect(index == 0 && mwh == 2)
             seen += 1
         }
         #expect(n == 96 && seen == 96)
     }
 
-    @Test func savedDaysReadBackAndClearTheirMarkOnlyIfUnchanged() throws {
-        let folder = TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path + "/e.sqlite")
+    @Test(arguments: Backend.allCases)
+    func savedDaysReadBackAndClearTheirMarkOnlyIfUnchanged(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         let community = try smallCommunity()
         let day = try LocalDate("2026-10-25")
         _ = try store.upsert(readings(community, from: day, days: 1) { _, i in i == 0 ? 900 : 500 }, community: community)
@@ -126,6 +190,42 @@ func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, I
         #expect(rows.first { $0.point == community.pointKeys[2] }?.totals == allocation.totals(ofPoint: 2))
     }
 
+    @Test(arguments: Backend.allCases)
+    func jobRunsAreRecorded(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
+        let id = try store.startRun("rollup", community: "c", startedAt: 100)
+        #expect(try store.jobRuns(community: "c", limit: 5).first?.result == nil)
+        try store.finishRun(id, JobRunResult(outcome: "ok", firstDay: try LocalDate("2026-10-01"), lastDay: try LocalDate("2026-10-31"),
+                                             days: 31, readings: 5), finishedAt: 160)
+        let run = try #require(try store.jobRuns(community: "c", limit: 5).first)
+        let lastDay = try LocalDate("2026-10-31")
+        #expect(run.finishedAt == 160 && run.result?.days == 31 && run.result?.lastDay == lastDay)
+        #expect(try store.jobRuns(community: "other", limit: 5).isEmpty)
+        let second = try store.startRun("rollup", community: "c", startedAt: 200)
+        #expect(second > id)
+        #expect(try store.jobRuns(community: nil, limit: 5).map(\.id) == [second, id])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aLeaseHasOneHolderUntilItIsReleasedOrExpires(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
+        #expect(try store.acquireLease("rollup/c", holder: "a", now: 1000, seconds: 60) == nil)
+        #expect(try store.acquireLease("rollup/c", holder: "a", now: 1010, seconds: 60) == nil)   // renewal
+        #expect(try store.acquireLease("rollup/c", holder: "b", now: 1020, seconds: 60) == Lease(holder: "a", expires: 1070))
+        #expect(try store.acquireLease("rollup/other", holder: "b", now: 1020, seconds: 60) == nil)
+        try store.releaseLease("rollup/c", holder: "b")   // not b's: no effect
+        #expect(try store.acquireLease("rollup/c", holder: "b", now: 1030, seconds: 60) != nil)
+        try store.releaseLease("rollup/c", holder: "a")
+        #expect(try store.acquireLease("rollup/c", holder: "b", now: 1040, seconds: 60) == nil)
+        // b is killed and never releases: after expiry, a takes over.
+        #expect(try store.acquireLease("rollup/c", holder: "a", now: 1099, seconds: 60) != nil)
+        #expect(try store.acquireLease("rollup/c", holder: "a", now: 1100, seconds: 60) == nil)
+    }
+}
+
+@Suite struct SQLiteStoreTests {
     @Test func migratesAnOlderFileAndRefusesANewerOne() throws {
         let folder = TemporaryFolder()
         let path = folder.path + "/old.sqlite"
@@ -157,16 +257,4 @@ func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, I
         }
     }
 
-    @Test func jobRunsAreRecorded() throws {
-        let folder = TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path + "/e.sqlite")
-        let id = try store.startRun("rollup", community: "c", startedAt: 100)
-        #expect(try store.jobRuns(community: "c", limit: 5).first?.result == nil)
-        try store.finishRun(id, JobRunResult(outcome: "ok", firstDay: try LocalDate("2026-10-01"), lastDay: try LocalDate("2026-10-31"),
-                                             days: 31, readings: 5), finishedAt: 160)
-        let run = try #require(try store.jobRuns(community: "c", limit: 5).first)
-        let lastDay = try LocalDate("2026-10-31")
-        #expect(run.finishedAt == 160 && run.result?.days == 31 && run.result?.lastDay == lastDay)
-        #expect(try store.jobRuns(community: "other", limit: 5).isEmpty)
-    }
 }

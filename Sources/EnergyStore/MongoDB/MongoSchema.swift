@@ -1,0 +1,110 @@
+import CMongoC
+import EnergyCore
+
+/// Collections and indexes of the MongoDB store, created idempotently at start-up.
+enum MongoSchema {
+    /// (collection, index name, keys, unique)
+    static let indexes: [(String, String, KeyValuePairs<String, BSONValue>, Bool)] = [
+        ("readings", "reading_key", ["zaehlpunkt": .int32(1), "start": .int32(1), "direction": .int32(1)], true),
+        ("readings", "community_time", ["community": .int32(1), "start": .int32(1)], false),
+        ("allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)], true),
+        ("rollups_hour", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
+        ("rollups_day", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
+        ("rollups_day", "by_day", ["community": .int32(1), "day": .int32(1)], false),
+        ("rollups_month", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
+        ("rollups_month", "by_month", ["community": .int32(1), "month": .int32(1)], false),
+        ("dirty_days", "by_community", ["community": .int32(1), "day": .int32(1)], false),
+        ("job_runs", "by_community", ["community": .int32(1), "_id": .int32(-1)], false),
+    ]
+
+    static func createIndexes(_ db: MongoConnection) throws {
+        var byCollection: [String: [BSONValue]] = [:]
+        var order: [String] = []
+        for (collection, name, keys, unique) in indexes {
+            if byCollection[collection] == nil { order.append(collection) }
+            let spec = BSONDocument(["key": .document(BSONDocument(keys)), "name": .string(name), "unique": .bool(unique)])
+            byCollection[collection, default: []].append(.document(spec))
+        }
+        for collection in order {
+            try db.command(BSONDocument(["createIndexes": .string(collection), "indexes": .array(byCollection[collection] ?? [])]))
+        }
+    }
+}
+
+/// Field access for the scan's hot path.
+enum MongoFields {
+    @inline(__always)
+    static func reading(_ doc: OpaquePointer, _ startMs: inout Int64, _ mwh: inout Int64,
+                        _ zp: inout UnsafePointer<CChar>?, _ zpLength: inout UInt32,
+                        _ direction: inout UnsafePointer<CChar>?, _ directionLength: inout UInt32) -> Bool {
+        energy_bson_reading(doc, &startMs, &mwh, &zp, &zpLength, &direction, &directionLength) != 0
+    }
+}
+
+/// The flat rollup documents Grafana reads: the same fields, typed the same, in every document.
+///
+/// `{community, scope: "meter"|"community", zp, direction, ts (BSON date: bucket start), day|month,
+///   consumed_kwh, produced_kwh, shared_kwh, grid_kwh, surplus_kwh (doubles, for charts),
+///   consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh (exact int64), intervals, expected_intervals}`
+/// Community documents have `zp: ""` and `direction: ""`.
+enum MongoRollupDocuments {
+    static func document(community: String, point: PointKey?, start: Int64, totals t: EnergyTotals, extra: (String, String)) -> BSONDocument {
+        let doc = BSONDocument([
+            "community": .string(community), "scope": .string(point == nil ? "community" : "meter"),
+            "zp": .string(point.map { $0.zaehlpunkt.description } ?? ""), "direction": .string(point?.direction.rawValue ?? ""),
+            "ts": .date(start * 1000),
+            "consumed_kwh": .double(kwh(t.consumed)), "produced_kwh": .double(kwh(t.produced)), "shared_kwh": .double(kwh(t.shared)),
+            "grid_kwh": .double(kwh(t.grid)), "surplus_kwh": .double(kwh(t.surplus)),
+            "consumed_mwh": .int64(t.consumed), "produced_mwh": .int64(t.produced), "shared_mwh": .int64(t.shared),
+            "grid_mwh": .int64(t.grid), "surplus_mwh": .int64(t.surplus),
+            "intervals": .int32(Int32(t.intervals)), "expected_intervals": .int32(Int32(t.expectedIntervals)),
+        ])
+        doc.append(extra.0, .string(extra.1))
+        return doc
+    }
+
+    static func kwh(_ mWh: Int64) -> Double { Double(mWh) / 1_000_000 }
+
+    static func row(_ doc: BSONDocument) -> StoredRollup? {
+        guard let ts = doc.int64("ts") else { return nil }
+        var point: PointKey?
+        if doc.string("scope") == "meter" {
+            guard let zpText = doc.string("zp"), let zp = try? Zaehlpunkt(zpText),
+                  let direction = doc.string("direction").flatMap(Direction.init(rawValue:)) else { return nil }
+            point = PointKey(zaehlpunkt: zp, direction: direction)
+        }
+        let totals = EnergyTotals(consumed: doc.int64("consumed_mwh") ?? 0, produced: doc.int64("produced_mwh") ?? 0,
+                                  shared: doc.int64("shared_mwh") ?? 0, grid: doc.int64("grid_mwh") ?? 0,
+                                  surplus: doc.int64("surplus_mwh") ?? 0, intervals: Int(doc.int64("intervals") ?? 0),
+                                  expectedIntervals: Int(doc.int64("expected_intervals") ?? 0))
+        return StoredRollup(bucketStart: ts / 1000, point: point, totals: totals)
+    }
+
+    struct HourBucket {
+        var start: Int64
+        var points: [EnergyTotals]
+        var community = EnergyTotals()
+    }
+
+    /// The day's local-hour buckets (23, 24 or 25), per point and for the community.
+    static func hourBuckets(_ day: DayAllocation, calendar: LocalCalendar) -> [HourBucket] {
+        var buckets: [HourBucket] = []
+        var offsets = calendar.offsetCache()
+        let n = day.pointCount
+        for q in 0..<day.quarterHourCount {
+            let seconds = day.firstQuarterHour.startSeconds + Int64(q) * QuarterHour.seconds
+            let local = seconds + Int64(offsets.offset(at: seconds))
+            let start = seconds - ((local % 3600) + 3600) % 3600
+            if buckets.last?.start != start {
+                buckets.append(HourBucket(start: start, points: [EnergyTotals](repeating: EnergyTotals(), count: n)))
+            }
+            let b = buckets.count - 1
+            for i in 0..<n {
+                let t = EnergyTotals.point(direction: day.directions[i], value: day.values[q * n + i], share: day.shares[q * n + i])
+                buckets[b].points[i].add(t)
+            }
+            buckets[b].community.add(day.community[q])
+        }
+        return buckets
+    }
+}
