@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator"]),
-        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore"]),
+        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

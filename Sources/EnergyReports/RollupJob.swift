@@ -14,6 +14,9 @@ import Foundation
 public struct RollupJob {
     public let store: any ReadingStore
     public let community: Community
+    /// How long a run's lease lasts without renewal; renewed after every day, so a killed run
+    /// blocks the next one for at most this long.
+    public var leaseSeconds = RollupJob.defaultLeaseSeconds
 
     public init(store: any ReadingStore, community: Community) {
         self.store = store
@@ -78,9 +81,7 @@ public struct RollupJob {
         }
     }
 
-    /// How long a run's lease lasts without renewal; renewed after every day, so a killed run
-    /// blocks the next one for at most this long.
-    public static let leaseSeconds: Int64 = 300
+    public static let defaultLeaseSeconds: Int64 = 300
 
     /// Computes and stores every day of the plan, then the months they fall in. `progress` is
     /// called after each day with (done, total). Only one run per community works at a time
@@ -88,12 +89,12 @@ public struct RollupJob {
     public func run(_ plan: Plan, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
         let leaseName = "\(Self.commandName)/\(community.id)"
         let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
-        if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: Self.leaseSeconds) {
+        if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: leaseSeconds) {
             throw LeaseHeld(community: community.id, lease: other)
         }
         defer { try? store.releaseLease(leaseName, holder: holder) }
         let renew = { () throws -> Void in
-            if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: Self.leaseSeconds) {
+            if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: leaseSeconds) {
                 throw LeaseHeld(community: community.id, lease: other)
             }
         }

@@ -20,10 +20,14 @@ struct RollupCommand: ParsableCommand {
     @Flag(help: "Every day since the last successful run up to yesterday, plus changed days (for the nightly job).")
     var sinceLastRun = false
 
+    @Option(help: "Seconds a run's lease lasts without renewal (renewed after each day); a killed run blocks the next one at most this long.")
+    var leaseSeconds: Int64 = RollupJob.defaultLeaseSeconds
+
     func validate() throws {
         let range = try dates.range(required: false)
         if sinceLastRun && range != nil { throw ValidationError("give either --from/--to or --since-last-run, not both") }
         if !sinceLastRun && range == nil { throw ValidationError("give --from and --to, or --since-last-run") }
+        if leaseSeconds < 1 { throw ValidationError("--lease-seconds must be at least 1") }
     }
 
     /// Exit code when another rollup of the community holds the lease (EX_TEMPFAIL: try later).
@@ -41,7 +45,8 @@ struct RollupCommand: ParsableCommand {
         try reportingErrors {
             let community = try communityOptions.load()
             let store = try storeOptions.open()
-            let job = RollupJob(store: store, community: community)
+            var job = RollupJob(store: store, community: community)
+            job.leaseSeconds = leaseSeconds
             let selection: RollupJob.Selection
             if let (from, to) = try dates.range(required: false) {
                 selection = .range(from: from, to: to)

@@ -17,16 +17,34 @@ struct CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+        var timedOut = false
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
+    static func process(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["ENERGY_STORE"] = nil
+        env["MONGODB_URI"] = nil
         for (k, v) in environment { env[k] = v }
         process.environment = env
+        return process
+    }
+
+    /// Starts the binary in the background, its output discarded.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = process(arguments, environment: environment)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs the binary to its end; one still running after `timeout` seconds is killed and reported.
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
+                    timeout: Double = 600) throws -> Result {
+        let process = process(arguments, environment: environment)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Files rather than pipes: a chatty child can never block on a full pipe.
         let base = NSTemporaryDirectory() + "energy-cli-out-" + UUID().uuidString
@@ -42,13 +60,23 @@ struct CLI {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                process.terminate()
+                timedOut = true
+                break
+            }
+            usleep(10_000)
+        }
         process.waitUntilExit()
         try out.close()
         try err.close()
         let stdoutData = FileManager.default.contents(atPath: base + ".out") ?? Data()
         let stderrData = FileManager.default.contents(atPath: base + ".err") ?? Data()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+                      stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
     }
 }
 

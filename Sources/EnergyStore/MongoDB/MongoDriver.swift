@@ -12,6 +12,7 @@ public struct MongoError: Error, CustomStringConvertible {
     public var description: String { "MongoDB at \(server): \(message)" }
 
     var isDuplicateKey: Bool { code == 11000 }
+    var isWriteConflict: Bool { code == 112 || message.contains("WriteConflict") || message.contains("TransientTransactionError") }
     var isTransactionUnsupported: Bool {
         code == 20 || message.contains("replica set") || message.contains("Transaction numbers")
     }

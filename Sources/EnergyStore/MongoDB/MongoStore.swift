@@ -163,8 +163,12 @@ public final class MongoStore: ReadingStore {
     }
 
     /// Runs `body` in a transaction if the deployment has them (a replica set), else without.
+    /// A write conflict (e.g. with the open transaction of a killed run, which the server aborts
+    /// after its transaction lifetime, 60 s by default) is retried with backoff for a while.
     private func atomically(_ body: (MongoSession?) throws -> Void) throws {
-        if transactions {
+        let deadline = Date().addingTimeInterval(Self.conflictRetrySeconds)
+        var delay = 0.05
+        while transactions {
             let session = try db.startSession()
             do {
                 try session.startTransaction()
@@ -175,6 +179,10 @@ public final class MongoStore: ReadingStore {
                 session.abort()
                 transactions = false
                 FileHandle.standardError.write(Data("warning: \(location) has no transactions (not a replica set); a reader may see a day half-replaced while a rollup writes it\n".utf8))
+            } catch let error as MongoError where error.isWriteConflict && Date() < deadline {
+                session.abort()
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 2)
             } catch {
                 session.abort()
                 throw error
@@ -182,6 +190,9 @@ public final class MongoStore: ReadingStore {
         }
         try body(nil)
     }
+
+    /// How long a day's transaction is retried after write conflicts.
+    static let conflictRetrySeconds: TimeInterval = 150
 
     public func saveDay(_ day: DayAllocation, community: Community, points: [PointKey], clearing dirty: DirtyDay?) throws {
         let dayText = day.date.description

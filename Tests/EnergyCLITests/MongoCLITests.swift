@@ -1,0 +1,139 @@
+import EnergyCore
+@testable import EnergyStore
+import Foundation
+import Testing
+
+/// A database of its own on the test MongoDB server (`make test` starts it), dropped afterwards.
+final class TestDatabase {
+    let name = "energy_cli_" + UUID().uuidString.prefix(8).lowercased()
+    let uri: String
+
+    init() throws {
+        guard let base = ProcessInfo.processInfo.environment["ENERGY_TEST_MONGODB_URI"], !base.isEmpty else {
+            throw CLIError("ENERGY_TEST_MONGODB_URI is not set: run `make test`, which starts the test MongoDB server")
+        }
+        uri = base.contains("/?") ? base.replacingOccurrences(of: "/?", with: "/\(name)?") : base + "/" + name
+    }
+
+    func store() throws -> MongoStore { try MongoStore(uri: uri) }
+
+    /// Documents of `collection` per local day (`day` field).
+    func countByDay(_ collection: String) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try store().db.find(collection, filter: BSONDocument()) { doc in counts[doc.string("day") ?? "?", default: 0] += 1 }
+        return counts
+    }
+
+    deinit { _ = try? MongoStore(uri: uri).db.command(BSONDocument(["dropDatabase": .int32(1)])) }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+@Suite(.serialized) struct MongoCLITests {
+    /// Imports, rolls up and reports the same simulated days on both backends.
+    @Test func everyReportIsTheSameOnSQLiteAndMongoDB() throws {
+        let folder = TemporaryFolder()
+        let mongo = try TestDatabase()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let c = folder.path + "/c.yaml"
+        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-10-24", "--to", "2026-10-27", "--out", folder.path + "/r.csv"]).status == 0)
+        let stores = ["sqlite:\(folder.path)/e.sqlite", mongo.uri]
+        for store in stores {
+            let imported = try CLI.run(["import", "--community", c, "--store", store, folder.path + "/r.csv"])
+            #expect(imported.status == 0 && imported.stdout.contains("876 new"), "\(imported.stderr)")
+            let rolled = try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-24", "--to", "2026-10-27"])
+            #expect(rolled.status == 0, "\(rolled.stderr)")
+        }
+        for scope in ["community", "meter"] {
+            for granularity in ["15m", "hour", "day", "month"] {
+                for format in ["csv", "json"] {
+                    let outputs = try stores.map { store in
+                        try CLI.run(["report", "--community", c, "--store", store, "--scope", scope, "--granularity", granularity,
+                                     "--from", "2026-10-24", "--to", "2026-10-27", "--format", format])
+                    }
+                    #expect(outputs.allSatisfy { $0.status == 0 && $0.stderr.isEmpty })
+                    #expect(outputs[0].stdout == outputs[1].stdout, "\(scope) \(granularity) \(format)")
+                    #expect(outputs[0].stdout.count > 200)
+                }
+            }
+        }
+        // The environment variable the platform's Secret provides works too.
+        let viaEnv = try CLI.run(["report", "--community", c, "--from", "2026-10-24", "--to", "2026-10-27", "--format", "csv"],
+                                 environment: ["MONGODB_URI": mongo.uri])
+        let direct = try CLI.run(["report", "--community", c, "--store", stores[0], "--from", "2026-10-24", "--to", "2026-10-27", "--format", "csv"])
+        #expect(viaEnv.status == 0 && viaEnv.stdout == direct.stdout)
+    }
+
+    @Test func anUnreachableServerFailsSoonNamingTheHostButNotThePassword() throws {
+        let folder = TemporaryFolder()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let result = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", "mongodb://energy:s3cret@127.0.0.1:1/energy",
+                                  "--since-last-run"], timeout: 60)
+        #expect(!result.timedOut)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("127.0.0.1:1") && !result.stderr.contains("s3cret"), "\(result.stderr)")
+        let badName = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", "mongodb://127.0.0.1:27217/bad.name",
+                                   "--since-last-run"], timeout: 60)
+        #expect(badName.status == 1 && badName.stderr.contains("Invalid database name") && badName.stderr.contains("bad.name"), "\(badName.stderr)")
+        let badScheme = try CLI.run(["runs", "--store", "postgres://127.0.0.1/x"])
+        #expect(badScheme.status == 1 && badScheme.stderr.contains("unknown store scheme"))
+    }
+
+    @Test(arguments: ["sqlite", "mongodb"])
+    func aSecondRollupOfTheSameCommunityExitsWithItsOwnCode(backend: String) throws {
+        let folder = TemporaryFolder()
+        let mongo = try TestDatabase()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let location = backend == "sqlite" ? "sqlite:\(folder.path)/e.sqlite" : mongo.uri
+        let store = try StoreLocation.parse(location).open()
+        #expect(try store.acquireLease("rollup/eeg-cli", holder: "nightly-job-1", now: Int64(Date().timeIntervalSince1970), seconds: 600) == nil)
+        let blocked = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", location, "--since-last-run"])
+        #expect(blocked.status == 75)
+        #expect(blocked.stderr.contains("another rollup of community 'eeg-cli' is running (nightly-job-1"))
+        try store.releaseLease("rollup/eeg-cli", holder: "nightly-job-1")
+        let free = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", location, "--since-last-run"])
+        #expect(free.status == 0, "\(free.stderr)")
+    }
+
+    @Test func aKilledRollupLeavesNoHalfWrittenDayAndTheNextRunRepairsIt() throws {
+        let folder = TemporaryFolder()
+        let mongo = try TestDatabase()
+        let c = folder.path + "/c.yaml"
+        try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-10-20", "--to", "2026-10-30", "--out", folder.path + "/r.csv"]).status == 0)
+        #expect(try CLI.run(["import", "--community", c, "--store", mongo.uri, folder.path + "/r.csv"]).status == 0)
+        let points = 3
+        // Kill the run as soon as it has stored its first day, at a different moment each time.
+        let process = try CLI.start(["rollup", "--community", c, "--store", mongo.uri, "--since-last-run", "--lease-seconds", "2"])
+        while process.isRunning, (try mongo.countByDay("rollups_day")).isEmpty { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        func consistent() throws -> (complete: Int, partial: [String]) {
+            let days = try mongo.countByDay("rollups_day")
+            let hours = try mongo.countByDay("rollups_hour")
+            let allocations = try mongo.countByDay("allocations")
+            var partial: [String] = []
+            for (day, count) in days {
+                let hoursOfDay = day == "2026-10-25" ? 25 : 24
+                if count != points + 1 || hours[day] != (points + 1) * hoursOfDay || allocations[day] != points { partial.append(day) }
+            }
+            for day in Set(hours.keys).union(allocations.keys) where days[day] == nil { partial.append(day) }
+            return (days.count, partial)
+        }
+        let afterKill = try consistent()
+        #expect(afterKill.partial.isEmpty, "half-written days: \(afterKill.partial)")
+        #expect(afterKill.complete >= 1)
+        sleep(3)   // the killed run's lease expires
+        let repaired = try CLI.run(["rollup", "--community", c, "--store", mongo.uri, "--since-last-run"])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        let final = try consistent()
+        #expect(final.partial.isEmpty && final.complete >= 10)
+        #expect(try mongo.store().dirtyDays(community: "eeg-cli").isEmpty)
+        let runs = try mongo.store().jobRuns(community: "eeg-cli", limit: 5)
+        #expect(runs.first?.result?.outcome == "ok" && runs.count == 2)
+        #expect(runs.last?.result == nil)   // the killed run never finished
+    }
+}
