@@ -23,13 +23,19 @@ test:
 	$(SWIFT) build --build-tests
 	@scripts/test-services.sh start
 	ENERGY_TEST_MONGODB_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \
+	ENERGY_TEST_MONGODB_ISOLATED_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_ISOLATED_PORT:-27218}/?directConnection=true" \
+	ENERGY_TEST_MONGODB_AUTH_URI="mongodb://energy:energy-test@127.0.0.1:$${ENERGY_TEST_MONGODB_AUTH_PORT:-27219}/energy_auth?directConnection=true&authSource=admin" \
 	  $(SWIFT) test; status=$$?; scripts/test-services.sh stop; exit $$status
 
-## Benchmarks (release build); figures go to BENCHMARKS.md.
-bench: deps
+## Benchmarks (release build), embedded store and MongoDB test server; figures go to BENCHMARKS.md.
+bench:
+	@scripts/install-deps.sh test
 	$(SWIFT) build -c release --product energy
 	$(SWIFT) build -c release --product EnergyBench
-	.build/release/EnergyBench --energy .build/release/energy --out BENCHMARKS.md
+	@scripts/test-services.sh start
+	.build/release/EnergyBench --energy .build/release/energy --out BENCHMARKS.md \
+	  --mongodb "mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true"; \
+	  status=$$?; scripts/test-services.sh stop; exit $$status
 
 clean:
 	rm -rf .build $(DEMO_DIR)

@@ -33,11 +33,12 @@ let package = Package(
             "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
         ], path: "Benchmarks/EnergyBench"),
 
+        .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
-        .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator"]),
-        .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator"]),
-        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore"]),
+        .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

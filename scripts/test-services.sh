@@ -1,37 +1,78 @@
 #!/usr/bin/env bash
 # Starts or stops the servers the tests talk to, on loopback only:
 #   a MongoDB-wire test server (SecantusDB, in memory) on 127.0.0.1:$ENERGY_TEST_MONGODB_PORT (27217)
+#   the same with authentication on 127.0.0.1:$ENERGY_TEST_MONGODB_AUTH_PORT (27219): user energy,
+#   password energy-test, readWrite on database energy_auth
+#   one more open server on 127.0.0.1:$ENERGY_TEST_MONGODB_ISOLATED_PORT (27218) for the test that kills a
+#   rollup inside its transaction: the abandoned transaction lives on there until the server aborts
+#   it (60 s), and must not slow down the other tests meanwhile
 # Usage: scripts/test-services.sh start|stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${ENERGY_TEST_MONGODB_PORT:-27217}
+auth_port=${ENERGY_TEST_MONGODB_AUTH_PORT:-27219}
+isolated_port=${ENERGY_TEST_MONGODB_ISOLATED_PORT:-27218}
 state=.build/test-services
 mkdir -p "$state"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-case "${1:-}" in
-start)
-  if listening "$port"; then
-    echo "test MongoDB already listening on 127.0.0.1:$port"
-    exit 0
-  fi
-  nohup .venv/bin/secantusd-py --host 127.0.0.1 --port "$port" --storage-path :memory: --standalone \
-    --cache-size 256M --log-level WARNING >"$state/mongodb.log" 2>&1 &
-  echo $! >"$state/mongodb.pid"
+await_port() {
   for _ in $(seq 1 100); do
-    listening "$port" && { echo "test MongoDB listening on 127.0.0.1:$port"; exit 0; }
+    listening "$1" && return 0
     sleep 0.1
   done
-  echo "test MongoDB did not start; see $state/mongodb.log" >&2
-  cat "$state/mongodb.log" >&2
-  exit 1
+  echo "test MongoDB on port $1 did not start; see $state/mongodb*.log" >&2
+  cat "$state"/mongodb*.log >&2
+  return 1
+}
+
+# The authenticating server needs its user before --auth: create it on a first, open start.
+start_auth_server() {
+  listening "$auth_port" && return 0
+  rm -rf "$state/auth-db"
+  .venv/bin/secantusd-py --host 127.0.0.1 --port "$auth_port" --storage-path "$state/auth-db" --standalone \
+    --log-level WARNING >"$state/mongodb-auth.log" 2>&1 &
+  local setup=$!
+  await_port "$auth_port"
+  .venv/bin/python - "$auth_port" <<'PY'
+import sys, time, pymongo
+client = pymongo.MongoClient(f"mongodb://127.0.0.1:{sys.argv[1]}/?directConnection=true", serverSelectionTimeoutMS=10000)
+client.admin.command("createUser", "energy", pwd="energy-test", roles=[{"role": "readWrite", "db": "energy_auth"}])
+PY
+  kill "$setup"
+  wait "$setup" 2>/dev/null || true
+  while listening "$auth_port"; do sleep 0.1; done
+  nohup .venv/bin/secantusd-py --host 127.0.0.1 --port "$auth_port" --storage-path "$state/auth-db" --standalone --auth \
+    --log-level WARNING >>"$state/mongodb-auth.log" 2>&1 &
+  echo $! >"$state/mongodb-auth.pid"
+  await_port "$auth_port"
+}
+
+case "${1:-}" in
+start)
+  for server in "mongodb:$port" "mongodb-isolated:$isolated_port"; do
+    name=${server%%:*} p=${server##*:}
+    if listening "$p"; then
+      echo "test MongoDB already listening on 127.0.0.1:$p"
+      continue
+    fi
+    nohup .venv/bin/secantusd-py --host 127.0.0.1 --port "$p" --storage-path :memory: --standalone \
+      --cache-size "${ENERGY_TEST_MONGODB_CACHE:-1G}" --log-level WARNING >"$state/$name.log" 2>&1 &
+    echo $! >"$state/$name.pid"
+    await_port "$p"
+    echo "test MongoDB listening on 127.0.0.1:$p"
+  done
+  start_auth_server
+  echo "test MongoDB with authentication listening on 127.0.0.1:$auth_port"
   ;;
 stop)
-  if [ -f "$state/mongodb.pid" ]; then
-    kill "$(cat "$state/mongodb.pid")" 2>/dev/null || true
-    rm -f "$state/mongodb.pid"
-  fi
+  for pidfile in "$state/mongodb.pid" "$state/mongodb-isolated.pid" "$state/mongodb-auth.pid"; do
+    if [ -f "$pidfile" ]; then
+      kill "$(cat "$pidfile")" 2>/dev/null || true
+      rm -f "$pidfile"
+    fi
+  done
   ;;
 *)
   echo "usage: $0 start|stop" >&2

@@ -11,6 +11,9 @@ import Glibc
 #endif
 
 struct Options {
+    var mongodb: String?
+    var mongoPoints = 200
+    var mongoDays = 7
     var energy = ".build/release/energy"
     var out = "BENCHMARKS.md"
     var points = 1000
@@ -31,6 +34,9 @@ func parseOptions() -> Options {
         case "--month": o.month = value
         case "--repeats": o.repeats = Int(value) ?? o.repeats
         case "--work": o.work = value
+        case "--mongodb": o.mongodb = value
+        case "--mongo-points": o.mongoPoints = Int(value) ?? o.mongoPoints
+        case "--mongo-days": o.mongoDays = Int(value) ?? o.mongoDays
         default:
             FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             exit(64)
@@ -72,10 +78,11 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "scan" {
     let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
     let store = try StoreLocation.parse(CommandLine.arguments[3]).open()
     let month = try LocalMonth(CommandLine.arguments[4])
+    let days = CommandLine.arguments.count > 5 ? Int(CommandLine.arguments[5]) ?? month.dayCount : month.dayCount
     var sum: Int64 = 0
     var count = 0
     var day = month.firstDay
-    while day < month.next.firstDay {
+    while day < month.firstDay.adding(days: days) {
         count += try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { _, _, mwh in sum &+= mwh }
         day = day.adding(days: 1)
     }
@@ -97,6 +104,27 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "parse" {
         if chunk.isEmpty { break }
     }
     print(rows, sum)
+    exit(0)
+}
+
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "mongo-insert" {
+    // Bare bulk insert: the same reading documents, no comparison, no dirty marks.
+    let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
+    let store = try MongoStore(uri: CommandLine.arguments[3])
+    guard let handle = FileHandle(forReadingAtPath: CommandLine.arguments[4]) else { exit(1) }
+    var parser = ReadingCSVParser(community: community)
+    var batch: [Reading] = []
+    while true {
+        let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        chunk.withUnsafeBytes { raw in
+            parser.feed(raw.bindMemory(to: UInt8.self), isLast: chunk.isEmpty, accept: { batch.append($0) }, reject: { _ in })
+        }
+        if batch.count >= 50_000 || chunk.isEmpty {
+            try store.insertReadingsWithoutChecks(batch, community: community, into: "bare_readings")
+            batch.removeAll(keepingCapacity: true)
+        }
+        if chunk.isEmpty { break }
+    }
     exit(0)
 }
 
@@ -167,5 +195,69 @@ var md = """
     Reproduce: `make bench` (or `.build/release/EnergyBench --energy .build/release/energy --points \(o.points) --month \(o.month)`).
 
     """
+if let mongodb = o.mongodb {
+    md += try mongoSection(o, uri: mongodb, selfPath: selfPath)
+}
 try md.write(toFile: o.out, atomically: true, encoding: .utf8)
 print(md)
+
+/// The MongoDB figures: import against a bare bulk insert, rollup against a bare scan, on the
+/// test server `make bench` starts.
+func mongoSection(_ o: Options, uri: String, selfPath: String) throws -> String {
+    let month = try LocalMonth(o.month)
+    var members = o.mongoPoints * 3 / 4
+    var community = DemoCommunity.make(members: members, seed: 2)
+    while community.meteringPoints.count < o.mongoPoints {
+        members += 1
+        community = DemoCommunity.make(members: members, seed: 2)
+    }
+    let points = community.meteringPoints.count
+    let communityPath = o.work + "/mongo-community.yaml"
+    try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
+    let from = month.firstDay, to = month.firstDay.adding(days: o.mongoDays)
+    let csv = o.work + "/mongo-readings.csv"
+    _ = measure(o.energy, ["simulate", "--community", communityPath, "--from", from.description, "--to", to.description, "--out", csv])
+    let rows = community.calendar.quarterHours(from: from, to: to).count * points
+    let separator = uri.contains("?") ? "?" : ""
+    func database(_ name: String) -> String {
+        guard let slash = uri.range(of: "/?") else { return uri + "/" + name }
+        return uri.replacingCharacters(in: slash, with: "/\(name)\(separator)")
+    }
+    let bench = database("energy_bench"), bare = database("energy_bench_bare")
+    try MongoStore(uri: bench).dropDatabase()
+    try MongoStore(uri: bare).dropDatabase()
+    print("mongodb: \(points) metering points, \(o.mongoDays) days, \(rows) readings")
+    let baseline = measure(selfPath, ["mongo-insert", communityPath, bare, csv])
+    let imported = measure(o.energy, ["import", "--community", communityPath, "--store", bench, csv])
+    print(String(format: "mongodb import: %.1f s (%.0f rows/s), bare bulk insert %.1f s", imported.seconds, Double(rows) / imported.seconds, baseline.seconds))
+    var scans: [Double] = [], rollups: [Double] = []
+    var peak = 0.0
+    for i in 0..<o.repeats {
+        scans.append(measure(selfPath, ["scan", communityPath, bench, o.month, String(o.mongoDays)]).seconds)
+        let rollup = measure(o.energy, ["rollup", "--community", communityPath, "--store", bench, "--from", from.description, "--to", to.description])
+        rollups.append(rollup.seconds)
+        peak = max(peak, rollup.peakMegabytes)
+        print(String(format: "mongodb round %d: scan %.1f s, rollup %.1f s", i + 1, scans[i], rollups[i]))
+    }
+    try MongoStore(uri: bench).dropDatabase()
+    try MongoStore(uri: bare).dropDatabase()
+    let scan = median(scans), rollup = median(rollups)
+    return """
+
+        ## MongoDB backend
+
+        Against the MongoDB-wire test server SecantusDB (Python; `make bench` starts it on loopback), \
+        \(points) metering points for \(o.mongoDays) days of \(month) (\(rows) readings; `--mongo-days 31` for the whole \
+        month: the server inserts only ~2,000 indexed documents a second, so a month takes about half an hour to load). \
+        The ratios compare work done through the same driver code against the same server in the same run; \
+        the seconds are the test server's, not a production MongoDB's.
+
+        | what | figure | baseline (same run) | ratio | target |
+        |---|---|---|---|---|
+        | rollup (allocation + hour/day/month rollup documents + allocation records, one transaction per day) | \(f(rollup)) s, peak \(f(peak, 0)) MB | bare scan of the same readings through the same driver code: \(f(scan)) s | \(f(rollup / scan)) x | ≤ 1.5 x: \(verdict(rollup / scan <= 1.5)) |
+        | import of the canonical CSV | \(f(Double(rows) / imported.seconds, 0)) rows/s (\(f(imported.seconds)) s) | bare unordered bulk insert of the same documents, same indexes: \(f(Double(rows) / baseline.seconds, 0)) rows/s | \(f(baseline.seconds / imported.seconds)) x its rate | |
+
+        Reproduce: `make bench` (MongoDB part: `--mongodb URI --mongo-points \(o.mongoPoints) --mongo-days \(o.mongoDays)`).
+
+        """
+}

@@ -1,3 +1,4 @@
+import EnergyTestSupport
 import Foundation
 import Testing
 
@@ -80,14 +81,6 @@ struct CLI {
     }
 }
 
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "energy-cli-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 let communityYAML = """
     community: {id: eeg-cli, name: EEG CLI, timezone: Europe/Vienna, allocation: dynamic}

@@ -1,18 +1,16 @@
 import EnergyCore
 @testable import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
 
 /// A database of its own on the test MongoDB server (`make test` starts it), dropped afterwards.
 final class TestDatabase {
-    let name = "energy_cli_" + UUID().uuidString.prefix(8).lowercased()
+    let name = TestServers.uniqueDatabaseName("energy_cli")
     let uri: String
 
-    init() throws {
-        guard let base = ProcessInfo.processInfo.environment["ENERGY_TEST_MONGODB_URI"], !base.isEmpty else {
-            throw CLIError("ENERGY_TEST_MONGODB_URI is not set: run `make test`, which starts the test MongoDB server")
-        }
-        uri = base.contains("/?") ? base.replacingOccurrences(of: "/?", with: "/\(name)?") : base + "/" + name
+    init(isolated: Bool = false) throws {
+        uri = isolated ? try TestServers.isolatedMongoURI(database: name) : try TestServers.mongoURI(database: name)
     }
 
     func store() throws -> MongoStore { try MongoStore(uri: uri) }
@@ -27,10 +25,6 @@ final class TestDatabase {
     deinit { _ = try? MongoStore(uri: uri).db.command(BSONDocument(["dropDatabase": .int32(1)])) }
 }
 
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
 
 @Suite(.serialized) struct MongoCLITests {
     /// Imports, rolls up and reports the same simulated days on both backends.
@@ -82,6 +76,18 @@ struct CLIError: Error, CustomStringConvertible {
         #expect(badScheme.status == 1 && badScheme.stderr.contains("unknown store scheme"))
     }
 
+    @Test func badCredentialsFailNamingTheHostButNotThePassword() throws {
+        let good = try TestServers.authenticatingMongoURI()
+        #expect(good.contains(":energy-test@"))
+        let bad = good.replacingOccurrences(of: ":energy-test@", with: ":not-the-password@")
+        let refused = try CLI.run(["runs", "--store", bad], timeout: 60)
+        #expect(!refused.timedOut && refused.status == 1)
+        #expect(refused.stderr.contains("127.0.0.1:") && refused.stderr.contains("authentication failed"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("not-the-password") && !refused.stderr.contains("energy-test"))
+        let accepted = try CLI.run(["runs", "--store", good], timeout: 60)
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+    }
+
     @Test(arguments: ["sqlite", "mongodb"])
     func aSecondRollupOfTheSameCommunityExitsWithItsOwnCode(backend: String) throws {
         let folder = TemporaryFolder()
@@ -100,10 +106,10 @@ struct CLIError: Error, CustomStringConvertible {
 
     @Test func aKilledRollupLeavesNoHalfWrittenDayAndTheNextRunRepairsIt() throws {
         let folder = TemporaryFolder()
-        let mongo = try TestDatabase()
+        let mongo = try TestDatabase(isolated: true)
         let c = folder.path + "/c.yaml"
         try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
-        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-10-20", "--to", "2026-10-30", "--out", folder.path + "/r.csv"]).status == 0)
+        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-09-20", "--to", "2026-10-30", "--out", folder.path + "/r.csv"]).status == 0)
         #expect(try CLI.run(["import", "--community", c, "--store", mongo.uri, folder.path + "/r.csv"]).status == 0)
         let points = 3
         // Kill the run as soon as it has stored its first day, at a different moment each time.
@@ -111,6 +117,8 @@ struct CLIError: Error, CustomStringConvertible {
         while process.isRunning, (try mongo.countByDay("rollups_day")).isEmpty { usleep(20_000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        // The run must really have been cut off in the middle, or this test shows nothing.
+        try #require(process.terminationReason == .uncaughtSignal, "the rollup finished before it could be killed")
         func consistent() throws -> (complete: Int, partial: [String]) {
             let days = try mongo.countByDay("rollups_day")
             let hours = try mongo.countByDay("rollups_hour")
@@ -130,7 +138,7 @@ struct CLIError: Error, CustomStringConvertible {
         let repaired = try CLI.run(["rollup", "--community", c, "--store", mongo.uri, "--since-last-run"])
         #expect(repaired.status == 0, "\(repaired.stderr)")
         let final = try consistent()
-        #expect(final.partial.isEmpty && final.complete >= 10)
+        #expect(final.partial.isEmpty && final.complete >= 40)
         #expect(try mongo.store().dirtyDays(community: "eeg-cli").isEmpty)
         let runs = try mongo.store().jobRuns(community: "eeg-cli", limit: 5)
         #expect(runs.first?.result?.outcome == "ok" && runs.count == 2)

@@ -2,6 +2,7 @@ import EnergyCore
 import EnergyIngest
 import EnergySimulator
 import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import EnergyCore
 import EnergyReports
 import EnergySimulator
 import EnergyStore
+import EnergyTestSupport
 import Testing
 
 @Suite struct RollupJobTests {

@@ -1,6 +1,7 @@
 import EnergyCore
 import EnergyReports
 import EnergyStore
+import EnergyTestSupport
 import Testing
 
 @Suite struct RollupReportTests {

@@ -1,16 +1,9 @@
 import EnergyCore
 import EnergySimulator
 import EnergyStore
+import EnergyTestSupport
 import Foundation
 
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "energy-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A store in a temporary folder, filled with a simulated community for some days.
 struct SimulatedFixture {

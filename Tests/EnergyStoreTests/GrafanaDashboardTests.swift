@@ -2,6 +2,7 @@ import EnergyCore
 import EnergyReports
 import EnergySimulator
 @testable import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
 

@@ -1,17 +1,9 @@
 import EnergyCore
 @testable import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
 
-/// A fresh folder for one test's database files, removed at the end.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "energy-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 func smallCommunity(id: String = "eeg-store") throws -> Community {
     let points = try (1...3).map { i in
@@ -50,8 +42,8 @@ final class TestStore {
         case .sqlite:
             store = try SQLiteStore(path: folder.path + "/e.sqlite")
         case .mongodb:
-            let database = "energy_test_" + UUID().uuidString.prefix(8).lowercased()
-            store = try MongoStore(uri: try TestMongo.uri(database: database))
+            let database = TestServers.uniqueDatabaseName()
+            store = try MongoStore(uri: try TestServers.mongoURI(database: database))
             mongoDatabase = database
         }
     }
@@ -63,21 +55,7 @@ final class TestStore {
     }
 }
 
-enum TestMongo {
-    /// The test server's URI with `database` in its path.
-    static func uri(database: String) throws -> String {
-        guard let base = ProcessInfo.processInfo.environment["ENERGY_TEST_MONGODB_URI"], !base.isEmpty else {
-            throw TestSetupError("ENERGY_TEST_MONGODB_URI is not set: run `make test`, which starts the test MongoDB server")
-        }
-        guard let slash = base.range(of: "/?") else { return base + "/" + database }
-        return base.replacingCharacters(in: slash, with: "/\(database)?")
-    }
-}
 
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
 
 @Suite struct StoreContractTests {
     @Test(arguments: Backend.allCases)

@@ -20,6 +20,9 @@ public struct MongoError: Error, CustomStringConvertible {
 
 private let driverStarted: Bool = {
     mongoc_init()
+    // The driver's own log lines (debug chatter, "authentication failed" twice) would only repeat
+    // what the errors we raise already say, with the host; keep stderr for those.
+    mongoc_log_set_handler(nil, nil)
     return true
 }()
 

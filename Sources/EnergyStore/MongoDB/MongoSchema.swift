@@ -8,7 +8,9 @@ enum MongoSchema {
         ("readings", "reading_key", ["zaehlpunkt": .int32(1), "start": .int32(1), "direction": .int32(1)], true),
         ("readings", "community_time", ["community": .int32(1), "start": .int32(1)], false),
         ("allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)], true),
-        ("rollups_hour", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
+        // The largest rollup collection keeps a single, short index: its documents are only ever
+        // replaced a whole day at a time inside a transaction, which keeps them unique.
+        ("rollups_hour", "community_time", ["community": .int32(1), "ts": .int32(1)], false),
         ("rollups_day", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
         ("rollups_day", "by_day", ["community": .int32(1), "day": .int32(1)], false),
         ("rollups_month", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),

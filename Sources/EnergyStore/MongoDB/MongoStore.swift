@@ -296,6 +296,30 @@ public final class MongoStore: ReadingStore {
         }
     }
 
+    // MARK: Benchmark baseline
+
+    /// The same reading documents `upsert` writes, as one unordered bulk insert into `collection`
+    /// (created with the same indexes as `readings`), with no comparison and no dirty marks: the
+    /// baseline the import is measured against.
+    public func insertReadingsWithoutChecks(_ readings: [Reading], community: Community, into collection: String) throws {
+        try db.command(BSONDocument(["createIndexes": .string(collection), "indexes": .array(MongoSchema.indexes
+            .filter { $0.0 == "readings" }
+            .map { .document(BSONDocument(["key": .document(BSONDocument($0.2)), "name": .string($0.1), "unique": .bool($0.3)])) })]))
+        let bulk = try db.bulk(collection)
+        for reading in readings {
+            try bulk.insert(BSONDocument([
+                "community": .string(community.id), "zaehlpunkt": .string(reading.point.zaehlpunkt.description),
+                "start": Self.date(reading.start.startSeconds), "direction": .string(reading.point.direction.rawValue),
+                "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
+                "quality": .string(reading.quality.rawValue),
+            ]))
+        }
+        _ = try bulk.execute()
+    }
+
+    /// Drops the store's database (benchmarks and tests start from nothing).
+    public func dropDatabase() throws { try db.command(BSONDocument(["dropDatabase": .int32(1)])) }
+
     // MARK: Leases
 
     public func acquireLease(_ name: String, holder: String, now: Int64, seconds: Int64) throws -> Lease? {
