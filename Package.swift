@@ -25,18 +25,20 @@ let package = Package(
         .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3"]),
         .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
+        .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
         .executableTarget(name: "energy", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports", "EnergyBilling",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EnergyBench", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports", "EnergyBilling",
         ], path: "Benchmarks/EnergyBench"),
 
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator"]),
+        .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator"]),
         .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore"]),
     ],
     swiftLanguageModes: [.v6]
