@@ -147,6 +147,12 @@ public struct Reconciliation: Sendable, Equatable, CustomStringConvertible {
     public var takenFromGenerators: Int64
     public var communityShared: Int64
 
+    public init(membersReceived: Int64, takenFromGenerators: Int64, communityShared: Int64) {
+        self.membersReceived = membersReceived
+        self.takenFromGenerators = takenFromGenerators
+        self.communityShared = communityShared
+    }
+
     public var balanced: Bool { membersReceived == takenFromGenerators && takenFromGenerators == communityShared }
 
     public var description: String {

@@ -218,7 +218,9 @@ private struct NodeReader {
                 guard let to = TariffWindow.minute(toText) else {
                     throw fail(w["to"], "\(wp).to", "'\(toText)' is not a local time on the quarter-hour grid (HH:MM, 00:00 to 24:00)")
                 }
-                guard from != to || (from == 0 && to == 1440) || (from == 0 && to == 0) else {
+                // An end of 00:00 is the midnight that ends the day.
+                let end = to == 0 ? 1440 : to
+                guard from != end else {
                     throw fail(windowNode, wp, "'from' and 'to' are equal: the window is empty (00:00 to 24:00 is the whole day)")
                 }
                 var days = Set(1...7)
@@ -235,7 +237,7 @@ private struct NodeReader {
                     }
                 }
                 windows.append(TariffWindow(
-                    name: name, days: days, fromMinute: from, toMinute: from == 0 && to == 0 ? 1440 : to,
+                    name: name, days: days, fromMinute: from, toMinute: end,
                     consumptionPrice: try w["consumption"].map { try price($0, "\(wp).consumption") } ?? consumption,
                     generationPrice: try w["generation"].map { try price($0, "\(wp).generation") } ?? generation))
             }
