@@ -34,7 +34,7 @@ struct StatementWorkbook {
     }
 
     struct Formats {
-        let bold, date, dateTime, kWh, money, price, percent, offset: XLSXFormat
+        let bold, date, dateTime, kWh, money, price, percent: XLSXFormat
         init(_ book: XLSXWorkbook) {
             bold = book.addFormat(bold: true)
             date = book.addFormat(numberFormat: "yyyy-mm-dd")
@@ -43,7 +43,6 @@ struct StatementWorkbook {
             money = book.addFormat(numberFormat: "#,##0.00")
             price = book.addFormat(numberFormat: "0.0000##")
             percent = book.addFormat(numberFormat: "0.##%")
-            offset = book.addFormat(numberFormat: "+0;-0;0")
         }
     }
 
@@ -172,33 +171,32 @@ struct StatementWorkbook {
     // MARK: Quarter hours
 
     private func writeQuarterHours(_ s: XLSXSheet, _ statement: MemberStatement, _ f: Formats) throws(XLSXError) {
+        // Like the grid operators' exports: local start times, so the repeated hour of the autumn
+        // change appears twice (its first and its second 02:00) and the skipped spring hour not at all.
+        // No offset column: this sheet is nearly all of a statement's cells, and the time to write it.
         let points = figures.pointIndices(of: statement.member)
         let titles = points.flatMap { columns(figures.community.meteringPoints[$0]).map(\.0) }
         s.setColumns(0, 0, width: 17)
-        s.setColumns(1, 1, width: 11)
-        s.setColumns(2, 1 + titles.count, width: 22)
+        s.setColumns(1, titles.count, width: 22)
         s.freezePanes(rows: 1, columns: 1)
         try s.write(0, 0, "Start (local time)", f.bold)
-        try s.write(0, 1, "UTC offset (h)", f.bold)
-        for (c, title) in titles.enumerated() { try s.write(0, c + 2, title, f.bold) }
+        for (c, title) in titles.enumerated() { try s.write(0, c + 1, title, f.bold) }
         var offsets = figures.community.calendar.offsetCache()
         var sums = [Int64](repeating: 0, count: titles.count)
         let count = figures.quarterHours.count
         let first = figures.quarterHours.lowerBound.index
         for q in 0..<count {
             let start = (first + Int64(q)) * QuarterHour.seconds
-            let offset = offsets.offset(at: start)
-            try s.write(q + 1, 0, Self.serial(localSeconds: start + Int64(offset)), f.dateTime)
-            try s.write(q + 1, 1, Double(offset / 3600), f.offset)
+            try s.write(q + 1, 0, Self.serial(localSeconds: start + Int64(offsets.offset(at: start))), f.dateTime)
             var c = 0
             for p in points {
                 let value = figures.series[p][2 * q], share = figures.series[p][2 * q + 1]
                 // A missing reading is an empty cell, as in the grid operators' exports.
                 if value >= 0 {
-                    try s.write(q + 1, c + 2, Self.kWh(value), f.kWh)
+                    try s.write(q + 1, c + 1, Self.kWh(value), f.kWh)
                     sums[c] += value
                 }
-                try s.write(q + 1, c + 3, Self.kWh(share), f.kWh)
+                try s.write(q + 1, c + 2, Self.kWh(share), f.kWh)
                 sums[c + 1] += share
                 c += 2
             }
@@ -206,7 +204,7 @@ struct StatementWorkbook {
         let totalRow = count + 1
         try s.write(totalRow, 0, "Total", f.bold)
         for c in 0..<titles.count {
-            try s.write(totalRow, c + 2, formula: "SUM(\(XLSXSheet.cellName(1, c + 2)):\(XLSXSheet.cellName(count, c + 2)))",
+            try s.write(totalRow, c + 1, formula: "SUM(\(XLSXSheet.cellName(1, c + 1)):\(XLSXSheet.cellName(count, c + 1)))",
                         cached: Self.kWh(sums[c]), f.kWh)
         }
     }
