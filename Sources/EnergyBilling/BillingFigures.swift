@@ -5,8 +5,10 @@ import EnergyStore
 /// and day rollups, with the completeness check and the reconciliation.
 ///
 /// Time-of-use prices apply per quarter hour, so the figures come from the stored per-quarter-hour
-/// allocation (`ReadingStore.allocationSeries`); the daily sheet and the community's shared energy
-/// come from the day rollups.
+/// allocation (`ReadingStore.allocationSeries`), read in one pass that keeps only sums: memory does
+/// not grow with the length of the period. The daily sheet and the community's shared energy come
+/// from the day rollups. The quarter-hour series themselves are loaded per batch of members when
+/// the workbooks are written (`QuarterHourSeries`).
 /// ```swift
 /// let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: try BillingPeriod("2026-10"))
 /// figures.reconciliation.balanced   // true
@@ -20,13 +22,10 @@ public struct BillingFigures: Sendable {
     public let quarterHours: Range<QuarterHour>
     /// The local days of the period.
     public let days: [LocalDate]
-    /// Per point index (as in `community.meteringPoints`): per quarter hour of the period the
-    /// reading (-1 if missing) and the community share, interleaved.
-    public let series: [[Int64]]
     /// Per point index: per day of the period its day rollup (zero intervals if never rolled up).
     public let daily: [[EnergyTotals]]
-    /// Per quarter hour of the period: the index of the tariff window whose prices apply.
-    public let windowOfQuarterHour: [UInt8]
+    /// Per point index: a hash of every stored quarter hour (reading and share) of the period.
+    let seriesHashes: [UInt64]
     /// Per member, in file order.
     public let statements: [MemberStatement]
     public let completeness: Completeness
@@ -46,63 +45,66 @@ public struct BillingFigures: Sendable {
             day = day.adding(days: 1)
         }
         self.days = days
+        var dayIndexByDate: [LocalDate: Int] = [:]
+        for (i, d) in days.enumerated() { dayIndexByDate[d] = i }
         let first = range.lowerBound.index
         let count = range.count
         let pointCount = community.meteringPoints.count
+        let windowCount = tariff.windows.count
+        let windows = QuarterHourSeries.windows(of: range, tariff: tariff, calendar: calendar)
 
-        var offsets = calendar.offsetCache()
-        var windows = [UInt8](repeating: 0, count: count)
-        for i in 0..<count {
-            windows[i] = UInt8(tariff.windowIndex(of: QuarterHour(index: first + Int64(i)), offsets: &offsets))
-        }
-        windowOfQuarterHour = windows
-
-        // Quarter hours without a stored allocation stay missing (-1) with no share.
-        var series = [[Int64]](repeating: [], count: pointCount)
-        for p in 0..<pointCount {
-            series[p] = [Int64](repeating: 0, count: count * 2)
-            for q in 0..<count { series[p][2 * q] = -1 }
-        }
+        // One pass over the stored allocation: sums per point and window, missing quarter hours
+        // per point and day, and a hash per point (records arrive by day, then point).
+        var totals = [EnergyTotals](repeating: EnergyTotals(), count: pointCount)
+        var perWindow = [Int64](repeating: 0, count: pointCount * windowCount)
+        var hashes = [UInt64](repeating: FNV.offset, count: pointCount)
+        var missing = [Int32](repeating: -1, count: pointCount * days.count)   // -1: no record for that day
         var allocatedDays = Set<LocalDate>()
         try store.allocationSeries(community: community.id, from: period.from, to: period.to) { record in
-            guard let p = community.pointIndex(of: record.point) else { return }   // a point no longer in the file
+            guard let p = community.pointIndex(of: record.point), let d = dayIndexByDate[record.date] else { return }
             let offset = Int(record.firstQuarterHour.index - first)
             guard offset >= 0, offset + record.quarterHourCount <= count else { return }
             allocatedDays.insert(record.date)
-            series[p].withUnsafeMutableBufferPointer { target in
-                record.interleaved.withUnsafeBufferPointer { source in
-                    for i in 0..<source.count { target[2 * offset + i] = source[i] }
+            let direction = community.meteringPoints[p].direction
+            var sum = totals[p]
+            var absent: Int32 = 0
+            var hash = hashes[p]
+            record.interleaved.withUnsafeBufferPointer { s in
+                for i in 0..<record.quarterHourCount {
+                    let value = s[2 * i], share = s[2 * i + 1]
+                    sum.add(.point(direction: direction, value: value, share: share))
+                    perWindow[p * windowCount + Int(windows[offset + i])] += share
+                    if value < 0 { absent += 1 }
+                    hash = FNV.mix(hash, UInt64(bitPattern: value))
+                    hash = FNV.mix(hash, UInt64(bitPattern: share))
                 }
+            }
+            totals[p] = sum
+            hashes[p] = hash
+            missing[p * days.count + d] = absent
+        }
+        // A day without a stored allocation for a point: all its quarter hours are missing.
+        for p in 0..<pointCount {
+            for (d, date) in days.enumerated() where missing[p * days.count + d] < 0 {
+                let n = calendar.quarterHourCount(of: date)
+                totals[p].expectedIntervals += n
+                missing[p * days.count + d] = Int32(n)
             }
         }
-        self.series = series
-
-        // Period totals and shared energy per tariff window, per point.
-        var figures: [PointFigures] = []
-        figures.reserveCapacity(pointCount)
-        for (p, point) in community.meteringPoints.enumerated() {
-            var totals = EnergyTotals()
-            var perWindow = [Int64](repeating: 0, count: tariff.windows.count)
-            series[p].withUnsafeBufferPointer { s in
-                for q in 0..<count {
-                    totals.add(.point(direction: point.direction, value: s[2 * q], share: s[2 * q + 1]))
-                    perWindow[Int(windows[q])] += s[2 * q + 1]
-                }
-            }
-            figures.append(PointFigures(point: point, totals: totals, sharedPerWindow: perWindow))
+        seriesHashes = hashes
+        let figures = community.meteringPoints.enumerated().map { p, point in
+            PointFigures(point: point, totals: totals[p], sharedPerWindow: Array(perWindow[(p * windowCount)..<((p + 1) * windowCount)]))
         }
 
         // Day rollups: the daily sheet, and the community's shared energy for the reconciliation.
         var dayIndex: [Int64: Int] = [:]
         for (i, d) in days.enumerated() { dayIndex[calendar.startOfDay(d)] = i }
-        var daily = [[EnergyTotals]](repeating: [], count: pointCount)
-        for p in 0..<pointCount {
-            daily[p] = days.map { d in
-                var t = EnergyTotals()
-                t.expectedIntervals = calendar.quarterHourCount(of: d)
-                return t
-            }
+        let emptyDays = days.map { d in
+            var t = EnergyTotals()
+            t.expectedIntervals = calendar.quarterHourCount(of: d)
+            return t
         }
+        var daily = [[EnergyTotals]](repeating: emptyDays, count: pointCount)
         var communityShared: Int64 = 0
         for row in try store.dayRollups(community: community.id, from: period.from, to: period.to) {
             guard let d = dayIndex[row.bucketStart] else { continue }
@@ -124,8 +126,15 @@ public struct BillingFigures: Sendable {
                                         communityShared: communityShared)
 
         let stale = try store.dirtyDays(community: community.id).map(\.date).filter { $0 >= period.from && $0 < period.to }
-        completeness = Completeness(points: figures, series: series, days: days, calendar: calendar, firstQuarterHour: range.lowerBound,
-                                    notRolledUp: days.filter { !allocatedDays.contains($0) }, staleDays: stale)
+        var gaps: [Completeness.Gap] = []
+        for (p, f) in figures.enumerated() where f.totals.intervals < f.totals.expectedIntervals {
+            let perDay = days.indices.compactMap { d in
+                missing[p * days.count + d] > 0 ? (date: days[d], missing: Int(missing[p * days.count + d])) : nil
+            }
+            gaps.append(Completeness.Gap(point: f.point.key, missing: f.totals.expectedIntervals - f.totals.intervals,
+                                         expected: f.totals.expectedIntervals, days: perDay))
+        }
+        completeness = Completeness(gaps: gaps, notRolledUp: days.filter { !allocatedDays.contains($0) }, staleDays: stale)
 
         var byMember: [String: [PointFigures]] = [:]
         for f in figures { byMember[f.point.memberID, default: []].append(f) }
@@ -137,6 +146,64 @@ public struct BillingFigures: Sendable {
     /// Point indices (into `community.meteringPoints`) of a member, in file order.
     public func pointIndices(of member: Member) -> [Int] {
         member.meteringPoints.compactMap { community.pointIndex(of: $0.key) }
+    }
+}
+
+/// FNV-1a, 64 bits: a change detector for statement figures, not a signature.
+enum FNV {
+    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always)
+    static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
+        var h = hash, v = value
+        for _ in 0..<8 {
+            h = (h ^ (v & 0xff)) &* 0x0000_0100_0000_01b3
+            v >>= 8
+        }
+        return h
+    }
+    static func mix(_ hash: UInt64, _ text: String) -> UInt64 {
+        var h = hash
+        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return mix(h, UInt64(text.utf8.count))
+    }
+}
+
+/// The per-quarter-hour allocation of some metering points over a billing period, for the
+/// 15-minute sheets: per point the reading (-1 if missing) and the community share, interleaved,
+/// for every quarter hour of the period.
+///
+/// ```swift
+/// let series = try QuarterHourSeries(store: store, figures: figures, points: [0, 1])
+/// series.values[1]?[2 * q + 1]   // point 1's community share in quarter hour q
+/// ```
+struct QuarterHourSeries {
+    var values: [Int: [Int64]]
+
+    init(store: any ReadingStore, figures: BillingFigures, points: [Int]) throws {
+        let first = figures.quarterHours.lowerBound.index
+        let count = figures.quarterHours.count
+        var empty = [Int64](repeating: 0, count: count * 2)
+        for q in 0..<count { empty[2 * q] = -1 }
+        var values: [Int: [Int64]] = [:]
+        for p in points { values[p] = empty }
+        let community = figures.community
+        try store.allocationSeries(community: community.id, from: figures.period.from, to: figures.period.to) { record in
+            guard let p = community.pointIndex(of: record.point), values[p] != nil else { return }
+            let offset = Int(record.firstQuarterHour.index - first)
+            guard offset >= 0, offset + record.quarterHourCount <= count else { return }
+            values[p]?.withUnsafeMutableBufferPointer { target in
+                record.interleaved.withUnsafeBufferPointer { source in
+                    for i in 0..<source.count { target[2 * offset + i] = source[i] }
+                }
+            }
+        }
+        self.values = values
+    }
+
+    /// Per quarter hour of `range`: the index of the tariff window whose prices apply.
+    static func windows(of range: Range<QuarterHour>, tariff: Tariff, calendar: LocalCalendar) -> [UInt8] {
+        var offsets = calendar.offsetCache()
+        return range.map { UInt8(tariff.windowIndex(of: $0, offsets: &offsets)) }
     }
 }
 
@@ -184,22 +251,7 @@ public struct Completeness: Sendable, Equatable {
     public var isComplete: Bool { gaps.isEmpty && notRolledUp.isEmpty && staleDays.isEmpty }
     public var missingQuarterHours: Int { gaps.reduce(0) { $0 + $1.missing } }
 
-    init(points: [PointFigures], series: [[Int64]], days: [LocalDate], calendar: LocalCalendar, firstQuarterHour: QuarterHour,
-         notRolledUp: [LocalDate], staleDays: [LocalDate]) {
-        var gaps: [Gap] = []
-        for (p, figures) in points.enumerated() where figures.totals.intervals < figures.totals.expectedIntervals {
-            var perDay: [(LocalDate, Int)] = []
-            var q = 0
-            for day in days {
-                let n = calendar.quarterHourCount(of: day)
-                var missing = 0
-                for i in q..<(q + n) where series[p][2 * i] < 0 { missing += 1 }
-                if missing > 0 { perDay.append((day, missing)) }
-                q += n
-            }
-            gaps.append(Gap(point: figures.point.key, missing: figures.totals.expectedIntervals - figures.totals.intervals,
-                            expected: figures.totals.expectedIntervals, days: perDay.map { (date: $0.0, missing: $0.1) }))
-        }
+    public init(gaps: [Gap], notRolledUp: [LocalDate], staleDays: [LocalDate]) {
         self.gaps = gaps
         self.notRolledUp = notRolledUp
         self.staleDays = staleDays

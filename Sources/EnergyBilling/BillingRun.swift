@@ -35,14 +35,18 @@ public struct BillingRun {
         public var allowIncomplete: Bool
         /// Parallel XLSX writers (libxlsxwriter compresses on the calling thread).
         public var threads: Int
+        /// Quarter-hour series held in memory at once while writing workbooks (64 MB: about 1,300
+        /// points of a month); members are written in batches that fit.
+        public var seriesBudgetBytes: Int
         public init(period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
-                    threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                    threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20) {
             self.period = period
             self.mode = mode
             self.formats = formats
             self.directory = directory
             self.allowIncomplete = allowIncomplete
             self.threads = max(1, threads)
+            self.seriesBudgetBytes = seriesBudgetBytes
         }
     }
 
@@ -118,40 +122,27 @@ public struct BillingRun {
     }
 
     /// Identifies everything a statement's files show: member, points, every quarter hour and
-    /// day, lines and tariff. FNV-1a, 64 bits: a change detector, not a signature.
+    /// day, lines and tariff (FNV-1a, 64 bits: a change detector, not a signature).
     func fingerprint(_ figures: BillingFigures, _ index: Int) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ value: UInt64) {
-            var v = value
-            for _ in 0..<8 {
-                hash = (hash ^ (v & 0xff)) &* 0x0000_0100_0000_01b3
-                v >>= 8
-            }
-        }
-        func mix(_ text: String) {
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            mix(UInt64(text.utf8.count))
-        }
         let statement = figures.statements[index]
-        mix(figures.community.name)
-        mix(figures.community.id)
-        mix(figures.period.label)
-        mix(statement.member.id)
-        mix(statement.member.name)
+        var hash = FNV.offset
+        for text in [figures.community.name, figures.community.id, figures.period.label, statement.member.id, statement.member.name] {
+            hash = FNV.mix(hash, text)
+        }
         for p in figures.pointIndices(of: statement.member) {
-            mix(figures.community.meteringPoints[p].key.description)
-            for value in figures.series[p] { mix(UInt64(bitPattern: value)) }
+            hash = FNV.mix(hash, figures.community.meteringPoints[p].key.description)
+            hash = FNV.mix(hash, figures.seriesHashes[p])
             for day in figures.daily[p] {
                 for v in [day.consumed, day.produced, day.shared, day.grid, day.surplus, Int64(day.intervals), Int64(day.expectedIntervals)] {
-                    mix(UInt64(bitPattern: v))
+                    hash = FNV.mix(hash, UInt64(bitPattern: v))
                 }
             }
         }
         for line in statement.lines {
-            mix("\(line.kind.rawValue)|\(line.text)|\(line.energy?.milliwattHours ?? -1)|\(line.price?.text ?? "")|\(line.rate?.text ?? "")|\(line.amount.cents)")
+            hash = FNV.mix(hash, "\(line.kind.rawValue)|\(line.text)|\(line.energy?.milliwattHours ?? -1)|\(line.price?.text ?? "")|"
+                               + "\(line.rate?.text ?? "")|\(line.amount.cents)")
         }
-        mix(figures.tariff.currency)
-        return String(hash, radix: 16)
+        return String(FNV.mix(hash, figures.tariff.currency), radix: 16)
     }
 
     // MARK: Files
@@ -180,41 +171,69 @@ public struct BillingRun {
             }
         }
         if options.formats.contains(.xlsx) {
-            let failure = Mutex<(any Error)?>(nil)
-            let next = Atomic<Int>(0)
-            let count = figures.statements.count
-            // Workbooks are independent: each thread takes the next member until none are left.
-            let work = { @Sendable in
-                while true {
-                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard i < count, failure.withLock({ $0 == nil }) else { return }
-                    let path = directory + "/" + stems[i] + ".xlsx"
-                    do {
-                        try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i]).write(to: path + ".part")
-                        try Self.rename(path + ".part", to: path)
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
-                        try? FileManager.default.removeItem(atPath: path + ".part")
-                        return
-                    }
+            // The quarter-hour series are loaded for a batch of members at a time, so a year of a
+            // large community does not have to fit in memory at once.
+            let perPoint = max(1, figures.quarterHours.count * 16)
+            let pointsPerBatch = max(1, options.seriesBudgetBytes / perPoint)
+            var batches: [[Int]] = []
+            var current: [Int] = [], currentPoints = 0
+            for (i, statement) in figures.statements.enumerated() {
+                let n = figures.pointIndices(of: statement.member).count
+                if !current.isEmpty && currentPoints + n > pointsPerBatch {
+                    batches.append(current)
+                    current = []
+                    currentPoints = 0
                 }
+                current.append(i)
+                currentPoints += n
             }
-            let done = DispatchGroup()
-            for _ in 0..<max(0, min(options.threads, count) - 1) {
-                done.enter()
-                let thread = Thread {
-                    work()
-                    done.leave()
-                }
-                thread.name = "energy xlsx writer"
-                thread.start()
+            if !current.isEmpty { batches.append(current) }
+            for batch in batches {
+                let series = try QuarterHourSeries(store: store, figures: figures,
+                                                   points: batch.flatMap { figures.pointIndices(of: figures.statements[$0].member) })
+                try Self.writeWorkbooks(batch, figures: figures, series: series, numbers: numbers, stems: stems, directory: directory,
+                                        threads: options.threads)
             }
-            work()
-            done.wait()
-            if let error = failure.withLock({ $0 }) { throw error }
             files += stems.map { directory + "/" + $0 + ".xlsx" }
         }
         return files
+    }
+
+    /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
+    /// thread takes the next member until none are left.
+    private static func writeWorkbooks(_ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
+                                       stems: [String], directory: String, threads: Int) throws {
+        let failure = Mutex<(any Error)?>(nil)
+        let next = Atomic<Int>(0)
+        let work = { @Sendable in
+            while true {
+                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard k < members.count, failure.withLock({ $0 == nil }) else { return }
+                let i = members[k]
+                let path = directory + "/" + stems[i] + ".xlsx"
+                do {
+                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], series: series).write(to: path + ".part")
+                    try rename(path + ".part", to: path)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    try? FileManager.default.removeItem(atPath: path + ".part")
+                    return
+                }
+            }
+        }
+        let done = DispatchGroup()
+        for _ in 0..<max(0, min(threads, members.count) - 1) {
+            done.enter()
+            let thread = Thread {
+                work()
+                done.leave()
+            }
+            thread.name = "energy xlsx writer"
+            thread.start()
+        }
+        work()
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     static func writeAtomically(_ text: String, to path: String) throws {

@@ -6,13 +6,16 @@ import EnergyCore
 /// are formulas with their values cached.
 ///
 /// ```swift
-/// try StatementWorkbook(figures: figures, memberIndex: 0, number: "2026-0001").write(to: "M001.xlsx")
+/// let series = try QuarterHourSeries(store: store, figures: figures, points: figures.pointIndices(of: member))
+/// try StatementWorkbook(figures: figures, memberIndex: 0, number: "2026-0001", series: series).write(to: "M001.xlsx")
 /// ```
 struct StatementWorkbook {
     let figures: BillingFigures
     let memberIndex: Int
     /// The statement number, nil for a preview.
     let number: String?
+    /// The quarter hours of (at least) the member's points.
+    let series: QuarterHourSeries
 
     /// The summary sheet's layout, shared with the tests' expectations via the README.
     static let summarySheet = "Summary", dailySheet = "Daily", quarterHourSheet = "QuarterHours"
@@ -185,12 +188,13 @@ struct StatementWorkbook {
         var sums = [Int64](repeating: 0, count: titles.count)
         let count = figures.quarterHours.count
         let first = figures.quarterHours.lowerBound.index
+        let pointSeries = points.map { series.values[$0] ?? [] }
         for q in 0..<count {
             let start = (first + Int64(q)) * QuarterHour.seconds
             try s.write(q + 1, 0, Self.serial(localSeconds: start + Int64(offsets.offset(at: start))), f.dateTime)
             var c = 0
-            for p in points {
-                let value = figures.series[p][2 * q], share = figures.series[p][2 * q + 1]
+            for values in pointSeries where values.count == 2 * count {
+                let value = values[2 * q], share = values[2 * q + 1]
                 // A missing reading is an empty cell, as in the grid operators' exports.
                 if value >= 0 {
                     try s.write(q + 1, c + 1, Self.kWh(value), f.kWh)

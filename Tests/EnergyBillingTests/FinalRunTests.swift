@@ -1,7 +1,7 @@
 import EnergyBilling
 import EnergyCore
 import EnergyReports
-import EnergyStore
+@testable import EnergyStore
 import Foundation
 import Testing
 
@@ -108,3 +108,41 @@ import Testing
     }
 }
 
+
+@Suite struct ReconciliationTests {
+    @Test func aRunFailsAndWritesNothingWhenTheCommunityTotalsDisagree() throws {
+        let f = try BillingFixture(from: "2026-11-01", to: "2026-12-01")
+        // Tamper with the community's day rollup of one day: 1 mWh more shared than its points say.
+        let raw = try #require(f.store as? SQLiteStore)
+        try raw.db.execute("UPDATE rollups_day SET shared_mwh = shared_mwh + 1 WHERE point = 0 AND day = '2026-11-03'")
+        let period = try BillingPeriod("2026-11")
+        let out = f.folder.path + "/out"
+        do {
+            _ = try BillingRun(store: f.store, community: f.community).run(.init(period: period, mode: .final, formats: [.csv], directory: out))
+            Issue.record("an unbalanced reconciliation must fail the run")
+        } catch let error as BillingError {
+            #expect("\(error)".contains("members received 2592000000 mWh = taken from generators 2592000000 mWh = community shared 2592000001 mWh"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try f.store.issuedStatements(community: "eeg-bill", from: period.from, to: period.to).isEmpty)
+    }
+}
+
+@Suite struct BatchTests {
+    @Test func workbooksWrittenInBatchesAreTheSameAsInOne() throws {
+        let f = try BillingFixture(from: "2026-10-01", to: "2026-11-01")
+        let run = BillingRun(store: f.store, community: f.community)
+        let period = try BillingPeriod("2026-10")
+        _ = try run.run(.init(period: period, mode: .preview, formats: [.xlsx], directory: f.folder.path + "/one"))
+        // A budget of one byte: every member is its own batch, one thread.
+        _ = try run.run(.init(period: period, mode: .preview, formats: [.xlsx], directory: f.folder.path + "/many", threads: 1,
+                              seriesBudgetBytes: 1))
+        for member in ["P", "A", "B"] {
+            let name = "/preview-2026-10-\(member).xlsx"
+            let one = try #require(FileManager.default.contents(atPath: f.folder.path + "/one" + name))
+            #expect(one == FileManager.default.contents(atPath: f.folder.path + "/many" + name), "\(name)")
+        }
+        let book = try OpenPyXL.read(f.folder.path + "/many/preview-2026-10-B.xlsx")
+        #expect(book.number("QuarterHours", 1, 2) == 0.3)
+    }
+}

@@ -19,3 +19,23 @@ import Testing
         #expect(throws: CommunityFileError.self) { try CommunityFile.parse(staticWithoutShares, source: path) }
     }
 }
+
+@Suite struct ReadmeTariffTests {
+    @Test func theTariffsBlockInTheReadmeIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md").path
+        let readme = try String(contentsOfFile: path, encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### Tariffs in the community file").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let community = """
+            community: {id: eeg-readme}
+            members:
+              - id: A
+                meteringPoints:
+                  - {zaehlpunkt: AT0030000000000000000000000000001, direction: consumption}
+
+            """
+        let tariff = try #require(try CommunityFile.parse(community + block, source: "README.md").tariff)
+        #expect(tariff.windows.map(\.name) == ["midday", "standard", "weekend"])
+    }
+}
