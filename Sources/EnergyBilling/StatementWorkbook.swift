@@ -17,7 +17,7 @@ struct StatementWorkbook {
     /// The quarter hours of (at least) the member's points.
     let series: QuarterHourSeries
 
-    /// The summary sheet's layout, shared with the tests' expectations via the README.
+    /// The sheets' names (the chart refers to the daily sheet by name).
     static let summarySheet = "Summary", dailySheet = "Daily", quarterHourSheet = "QuarterHours"
 
     func write(to path: String) throws(XLSXError) {
