@@ -71,12 +71,12 @@ public struct BillingRun {
         var numbers = [String?](repeating: nil, count: figures.statements.count)
         var reissued = false
         if options.mode == .final {
-            // Stale rollups mean wrong figures, not missing ones: never billed, not even with --allow-incomplete.
-            if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
-            if !completeness.isComplete && !options.allowIncomplete { throw BillingError.incomplete(completeness) }
             let fingerprints = figures.statements.indices.map { fingerprint(figures, $0) }
             let issued = try store.issuedStatements(community: community.id, from: options.period.from, to: options.period.to)
             if issued.isEmpty {
+                // Stale rollups mean wrong figures, not missing ones: never billed, not even with --allow-incomplete.
+                if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
+                if !completeness.isComplete && !options.allowIncomplete { throw BillingError.incomplete(completeness) }
                 let requests = figures.statements.enumerated().map { i, s in
                     StatementRequest(memberID: s.member.id, fingerprint: fingerprints[i], incomplete: s.missingQuarterHours > 0)
                 }
@@ -85,6 +85,8 @@ public struct BillingRun {
                                                        issuedAt: Int64(Date().timeIntervalSince1970))
                 numbers = stored.map(\.number)
             } else {
+                // Already issued: the same figures give the same files, whatever the flags; anything
+                // else is refused.
                 numbers = try reissue(issued, fingerprints: fingerprints, figures: figures, period: options.period)
                 reissued = true
             }

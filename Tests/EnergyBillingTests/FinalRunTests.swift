@@ -82,6 +82,9 @@ import Testing
         #expect(allowed.numbers == ["2026-0001", "2026-0002", "2026-0003"])
         let issued = try f.store.issuedStatements(community: "eeg-bill", from: period.from, to: period.to)
         #expect(issued.map(\.incomplete) == [false, true, false])
+        // Reproducing the issued statements needs no flag: they are what they are.
+        let again = try run.run(.init(period: period, mode: .final, formats: [.csv], directory: f.folder.path + "/again"))
+        #expect(again.reissued && again.numbers == allowed.numbers)
         let book = try OpenPyXL.read(out + "/statement-2026-0002-A.xlsx")
         #expect(book.text("Summary", 7, 1) == "INCOMPLETE: 2 quarter hours without a reading (counted as 0)")
         let accounting = try String(contentsOfFile: out + "/statements-2026-11.csv", encoding: .utf8).components(separatedBy: "\r\n")

@@ -118,7 +118,7 @@ enum OpenPyXL {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", script, path]
         let outPath = NSTemporaryDirectory() + "openpyxl-" + UUID().uuidString + ".json"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardOutput = out
