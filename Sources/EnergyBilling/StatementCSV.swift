@@ -22,10 +22,21 @@ public enum StatementCSV {
         "vat_base", "amount", "currency",
     ]
 
-    /// `numbers[i]` is the statement number of `figures.statements[i]` (nil in a preview).
+    /// `numbers[i]` is the statement number of `figures.statements[i]` (nil in a preview). Rows
+    /// are in statement-number order (numbered statements first), so reordering the members in the
+    /// community file does not change the file of an issued run.
     public static func accounting(_ figures: BillingFigures, numbers: [String?]) -> String {
         var out = row(accountingColumns)
-        for (i, statement) in figures.statements.enumerated() {
+        let order = figures.statements.indices.sorted { a, b in
+            switch (numbers[a], numbers[b]) {
+            case let (x?, y?): return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a < b
+            }
+        }
+        for i in order {
+            let statement = figures.statements[i]
             func sum(_ kind: LineKind) -> Money { statement.lines.filter { $0.kind == kind }.reduce(.zero) { $0 + $1.amount } }
             var received: Int64 = 0, taken: Int64 = 0
             for p in statement.points {

@@ -33,6 +33,16 @@ import Testing
         #expect(firstFiles.count == 7 && firstFiles.keys.contains("statement-2026-0002-A.xlsx"))
         #expect(firstFiles == againFiles, "a rerun of a final run writes byte-identical files")
 
+        // Members listed in another order: the same statements, numbers and files.
+        var reordered = f.community
+        reordered.members.reverse()
+        let reorderedRun = try BillingRun(store: f.store, community: Community(id: reordered.id, name: reordered.name, calendar: reordered.calendar,
+                                                                            allocationKey: reordered.allocationKey, members: reordered.members,
+                                                                            tariff: reordered.tariff))
+            .run(.init(period: try BillingPeriod("2026-10"), mode: .final, formats: [.xlsx, .csv], directory: f.folder.path + "/reordered"))
+        #expect(reorderedRun.numbers == ["2026-0003", "2026-0002", "2026-0001"])
+        #expect(try files(in: f.folder.path + "/reordered") == firstFiles)
+
         #expect(try bill("2026-11", .final, "nov").numbers == ["2026-0004", "2026-0005", "2026-0006"])
         #expect(throws: BillingError.self) { try bill("2026-Q4", .final, "q4") }
         #expect(try bill("2027-01", .final, "jan").numbers == ["2027-0001", "2027-0002", "2027-0003"])
