@@ -37,4 +37,22 @@ import Testing
         #expect(throws: SQLiteError.self) { try reopened.db.execute("DELETE FROM statements") }
         #expect(try reopened.issuedStatements(community: "c1", from: try LocalDate("2026-01-01"), to: try LocalDate("2028-01-01")).count == 5)
     }
+
+    @Test func aStoreFromBeforeBillingGainsTheStatementsTableOnOpen() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path + "/old.sqlite"
+        do {
+            // A file as the version before billing left it: the first two migrations only.
+            let old = try SQLiteConnection(path: path)
+            try old.execute(SQLiteSchema.migrations[0])
+            try old.execute(SQLiteSchema.migrations[1])
+            try old.execute("PRAGMA user_version = 2")
+            old.close()
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == 3)
+        let issued = try store.issueStatements(requests(["A"]), community: "c1", period: "2026-10", from: try LocalDate("2026-10-01"),
+                                               to: try LocalDate("2026-11-01"), year: 2026, issuedAt: 1)
+        #expect(issued.map(\.number) == ["2026-0001"])
+    }
 }
