@@ -109,10 +109,14 @@ enum OpenPyXL {
         func number(_ sheet: String, _ row: Int, _ column: Int) -> Double? { (cell(sheet, row, column) as? NSNumber)?.doubleValue }
     }
 
+    struct ReaderError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
     static func read(_ path: String) throws -> Workbook {
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("no \(python): run scripts/install-deps.sh (or make test) to create the virtualenv with openpyxl")
-            throw CancellationError()
+            throw ReaderError(message: "no \(python): run scripts/install-deps.sh (or make test) to create the virtualenv with openpyxl")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -130,8 +134,8 @@ enum OpenPyXL {
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let sheets = json["sheets"] as? [String: [[Any]]], let cached = json["cached"] as? [String: [String: Any]],
               let charts = json["charts"] as? [String: Int], let created = json["created"] as? String else {
-            Issue.record("openpyxl could not read \(path) (exit \(process.terminationStatus))")
-            throw CancellationError()
+            throw ReaderError(message: "openpyxl could not read \(path) (exit \(process.terminationStatus)); "
+                              + "is openpyxl installed in .venv? run scripts/install-deps.sh")
         }
         return Workbook(sheets: sheets.mapValues { $0.map { $0.map { $0 is NSNull ? nil : $0 } } }, cached: cached, charts: charts,
                         created: created)
