@@ -56,6 +56,8 @@ public struct BillingRun {
         public var numbers: [String?]
         /// True when a final run found its statements already issued and wrote them again.
         public var reissued: Bool
+        /// The local date the statements were first issued (nil in a preview).
+        public var issuedOn: LocalDate?
         public var files: [String]
         public var reconciliation: Reconciliation { figures.reconciliation }
         public var completeness: Completeness { figures.completeness }
@@ -70,6 +72,7 @@ public struct BillingRun {
         let completeness = figures.completeness
         var numbers = [String?](repeating: nil, count: figures.statements.count)
         var reissued = false
+        var issuedOn: LocalDate?
         if options.mode == .final {
             let fingerprints = figures.statements.indices.map { fingerprint(figures, $0) }
             let issued = try store.issuedStatements(community: community.id, from: options.period.from, to: options.period.to)
@@ -84,16 +87,18 @@ public struct BillingRun {
                                                        from: options.period.from, to: options.period.to, year: options.period.year,
                                                        issuedAt: Int64(Date().timeIntervalSince1970))
                 numbers = stored.map(\.number)
+                issuedOn = stored.first.map { community.calendar.localDate(containing: $0.issuedAt) }
             } else {
                 // Already issued: the same figures give the same files, whatever the flags; anything
                 // else is refused.
                 numbers = try reissue(issued, fingerprints: fingerprints, figures: figures, period: options.period)
+                issuedOn = issued.first.map { community.calendar.localDate(containing: $0.issuedAt) }
                 reissued = true
             }
         }
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
-        let files = try write(figures, numbers: numbers, options: options)
-        return Result(figures: figures, numbers: numbers, reissued: reissued, files: files)
+        let files = try write(figures, numbers: numbers, issuedOn: issuedOn, options: options)
+        return Result(figures: figures, numbers: numbers, reissued: reissued, issuedOn: issuedOn, files: files)
     }
 
     /// The numbers of an earlier final run of exactly this period, if every statement is unchanged.
@@ -156,7 +161,7 @@ public struct BillingRun {
         return number.map { "statement-\($0)-\(safeID)" } ?? "preview-\(period.label)-\(safeID)"
     }
 
-    private func write(_ figures: BillingFigures, numbers: [String?], options: Options) throws -> [String] {
+    private func write(_ figures: BillingFigures, numbers: [String?], issuedOn: LocalDate?, options: Options) throws -> [String] {
         let directory = options.directory
         var files: [String] = []
         let stems = figures.statements.indices.map {
@@ -164,7 +169,7 @@ public struct BillingRun {
         }
         if options.formats.contains(.csv) {
             let name = (options.mode == .final ? "" : "preview-") + "statements-\(options.period.label).csv"
-            try Self.writeAtomically(StatementCSV.accounting(figures, numbers: numbers), to: directory + "/" + name)
+            try Self.writeAtomically(StatementCSV.accounting(figures, numbers: numbers, issuedOn: issuedOn), to: directory + "/" + name)
             files.append(directory + "/" + name)
             for (i, statement) in figures.statements.enumerated() {
                 let path = directory + "/" + stems[i] + ".csv"
@@ -193,8 +198,8 @@ public struct BillingRun {
             for batch in batches {
                 let series = try QuarterHourSeries(store: store, figures: figures,
                                                    points: batch.flatMap { figures.pointIndices(of: figures.statements[$0].member) })
-                try Self.writeWorkbooks(batch, figures: figures, series: series, numbers: numbers, stems: stems, directory: directory,
-                                        threads: options.threads)
+                try Self.writeWorkbooks(batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
+                                        directory: directory, threads: options.threads)
             }
             files += stems.map { directory + "/" + $0 + ".xlsx" }
         }
@@ -204,7 +209,7 @@ public struct BillingRun {
     /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
     /// thread takes the next member until none are left.
     private static func writeWorkbooks(_ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
-                                       stems: [String], directory: String, threads: Int) throws {
+                                       issuedOn: LocalDate?, stems: [String], directory: String, threads: Int) throws {
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
         let work = { @Sendable in
@@ -214,7 +219,7 @@ public struct BillingRun {
                 let i = members[k]
                 let path = directory + "/" + stems[i] + ".xlsx"
                 do {
-                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], series: series).write(to: path + ".part")
+                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn, series: series).write(to: path + ".part")
                     try rename(path + ".part", to: path)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }

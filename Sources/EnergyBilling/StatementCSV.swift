@@ -6,12 +6,12 @@ import EnergyCore
 /// decimals, money with two).
 ///
 /// ```swift
-/// let text = StatementCSV.accounting([(statement, "2026-0001")], figures: figures)
+/// let text = StatementCSV.accounting(figures, numbers: result.numbers, issuedOn: result.issuedOn)
 /// ```
 public enum StatementCSV {
     /// One row per member and statement, for the treasurer's accounting.
     public static let accountingColumns = [
-        "statement_number", "status", "community", "period", "from", "to", "member_id", "member_name", "currency",
+        "statement_number", "status", "issued_on", "community", "period", "from", "to", "member_id", "member_name", "currency",
         "community_energy_kwh", "energy_taken_kwh", "community_energy_net", "generation_credit_net", "member_fee_net",
         "net", "vat", "total", "missing_quarter_hours",
     ]
@@ -25,7 +25,7 @@ public enum StatementCSV {
     /// `numbers[i]` is the statement number of `figures.statements[i]` (nil in a preview). Rows
     /// are in statement-number order (numbered statements first), so reordering the members in the
     /// community file does not change the file of an issued run.
-    public static func accounting(_ figures: BillingFigures, numbers: [String?]) -> String {
+    public static func accounting(_ figures: BillingFigures, numbers: [String?], issuedOn: LocalDate? = nil) -> String {
         var out = row(accountingColumns)
         let order = figures.statements.indices.sorted { a, b in
             switch (numbers[a], numbers[b]) {
@@ -43,7 +43,8 @@ public enum StatementCSV {
                 if p.point.direction == .consumption { received += p.totals.shared } else { taken += p.totals.shared }
             }
             out += row([
-                numbers[i] ?? "", numbers[i] == nil ? "preview" : "final", figures.community.id, figures.period.label,
+                numbers[i] ?? "", numbers[i] == nil ? "preview" : "final", numbers[i] == nil ? "" : issuedOn?.description ?? "",
+                figures.community.id, figures.period.label,
                 figures.period.from.description, figures.period.to.adding(days: -1).description, statement.member.id,
                 statement.member.name, figures.tariff.currency,
                 Energy.kilowattHoursText(received), Energy.kilowattHoursText(taken),

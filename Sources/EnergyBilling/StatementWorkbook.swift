@@ -7,13 +7,15 @@ import EnergyCore
 ///
 /// ```swift
 /// let series = try QuarterHourSeries(store: store, figures: figures, points: figures.pointIndices(of: member))
-/// try StatementWorkbook(figures: figures, memberIndex: 0, number: "2026-0001", series: series).write(to: "M001.xlsx")
+/// try StatementWorkbook(figures: figures, memberIndex: 0, number: "2026-0001", issuedOn: today, series: series).write(to: "M001.xlsx")
 /// ```
 struct StatementWorkbook {
     let figures: BillingFigures
     let memberIndex: Int
     /// The statement number, nil for a preview.
     let number: String?
+    /// When the statement was first issued (nil for a preview).
+    let issuedOn: LocalDate?
     /// The quarter hours of (at least) the member's points.
     let series: QuarterHourSeries
 
@@ -69,7 +71,9 @@ struct StatementWorkbook {
         try s.write(row, 0, "Period"); try s.write(row, 1, figures.period.label); row += 1
         try s.write(row, 0, "From"); try s.write(row, 1, Self.serial(figures.period.from), f.date); row += 1
         try s.write(row, 0, "To (inclusive)"); try s.write(row, 1, Self.serial(figures.period.to.adding(days: -1)), f.date); row += 1
-        try s.write(row, 0, "Statement number"); try s.write(row, 1, number ?? "PREVIEW (not numbered)"); row += 1
+        try s.write(row, 0, "Statement number"); try s.write(row, 1, number ?? "PREVIEW (not numbered)")
+        if let issuedOn { try s.write(row, 2, "Issued on"); try s.write(row, 3, Self.serial(issuedOn), f.date) }
+        row += 1
         let missing = statement.missingQuarterHours
         try s.write(row, 0, "Data")
         try s.write(row, 1, missing == 0 ? "complete" : "INCOMPLETE: \(missing) quarter hours without a reading (counted as 0)"); row += 1

@@ -29,7 +29,8 @@ import Testing
         }
         #expect(book.cell(s, 4, 1) as? String == "2026-11-01T00:00:00")   // a real date, not text
         #expect(book.cell(s, 5, 1) as? String == "2026-11-30T00:00:00")
-        #expect(book.text(s, 6, 1) == "2026-0002")
+        #expect(book.text(s, 6, 1) == "2026-0002" && book.text(s, 6, 2) == "Issued on")
+        #expect(book.cell(s, 6, 3) as? String == "\(try #require(result.issuedOn))T00:00:00")
         #expect(book.text(s, 7, 1) == "complete")
         #expect(book.text(s, 8, 1) == "EUR")
         #expect(book.text(s, 10, 2) == "Consumption kWh")
@@ -75,15 +76,17 @@ import Testing
     @Test func theAccountingCSVHasOneRowPerMemberAndTheDetailOneRowPerLine() throws {
         let f = try BillingFixture(from: "2026-11-01", to: "2026-12-01")
         let out = f.folder.path + "/out"
-        _ = try BillingRun(store: f.store, community: f.community)
+        let result = try BillingRun(store: f.store, community: f.community)
             .run(.init(period: try BillingPeriod("2026-11"), mode: .final, formats: [.csv], directory: out))
+        let issued = try #require(result.issuedOn)
+        #expect(issued == f.community.calendar.today())
         let accounting = try String(contentsOfFile: out + "/statements-2026-11.csv", encoding: .utf8)
         #expect(accounting == """
-            statement_number,status,community,period,from,to,member_id,member_name,currency,community_energy_kwh,energy_taken_kwh,\
+            statement_number,status,issued_on,community,period,from,to,member_id,member_name,currency,community_energy_kwh,energy_taken_kwh,\
             community_energy_net,generation_credit_net,member_fee_net,net,vat,total,missing_quarter_hours\r
-            2026-0001,final,eeg-bill,2026-11,2026-11-01,2026-11-30,P,Plant,EUR,0.000000,2592.000000,0.00,-226.80,3.00,-223.80,-22.08,-245.88,0\r
-            2026-0002,final,eeg-bill,2026-11,2026-11-01,2026-11-30,A,Anna Amsel,EUR,1728.000000,0.000000,213.24,0.00,3.00,216.24,43.25,259.49,0\r
-            2026-0003,final,eeg-bill,2026-11,2026-11-01,2026-11-30,B,"Bernd ""B"" Berger",EUR,864.000000,0.000000,106.62,0.00,3.00,109.62,21.92,131.54,0\r
+            2026-0001,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,P,Plant,EUR,0.000000,2592.000000,0.00,-226.80,3.00,-223.80,-22.08,-245.88,0\r
+            2026-0002,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,A,Anna Amsel,EUR,1728.000000,0.000000,213.24,0.00,3.00,216.24,43.25,259.49,0\r
+            2026-0003,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,B,"Bernd ""B"" Berger",EUR,864.000000,0.000000,106.62,0.00,3.00,109.62,21.92,131.54,0\r
 
             """)
         let detail = try String(contentsOfFile: out + "/statement-2026-0003-B.csv", encoding: .utf8).components(separatedBy: "\r\n")
