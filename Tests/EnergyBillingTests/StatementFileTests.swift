@@ -79,7 +79,8 @@ import Testing
         let result = try BillingRun(store: f.store, community: f.community)
             .run(.init(period: try BillingPeriod("2026-11"), mode: .final, formats: [.csv], directory: out))
         let issued = try #require(result.issuedOn)
-        #expect(issued == f.community.calendar.today())
+        let stored = try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-11-01"), to: try LocalDate("2026-12-01"))
+        #expect(stored.count == 3 && issued == f.community.calendar.localDate(containing: stored[0].issuedAt))
         let accounting = try String(contentsOfFile: out + "/statements-2026-11.csv", encoding: .utf8)
         #expect(accounting == """
             statement_number,status,issued_on,community,period,from,to,member_id,member_name,currency,community_energy_kwh,energy_taken_kwh,\
