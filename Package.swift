@@ -25,12 +25,13 @@ let package = Package(
         .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC"]),
         .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
+        .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
         .executableTarget(name: "energy", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports", "EnergyBilling",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EnergyBench", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports", "EnergyBilling",
         ], path: "Benchmarks/EnergyBench"),
 
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 // energy's benchmarks: `make bench`. Runs the release `energy` binary on a generated community of
 // about 1,000 metering points x 31 days, and compares each figure with a baseline measured in the
 // same run (the machines are shared and noisy, so ratios say more than seconds).
+import EnergyBilling
 import EnergyCore
 import EnergyIngest
 import EnergySimulator
@@ -49,6 +50,8 @@ func parseOptions() -> Options {
 struct Measurement {
     var seconds: Double
     var peakMegabytes: Double
+    /// User + system CPU time: what the work costs, whatever else the machine runs meanwhile.
+    var cpuSeconds: Double = 0
 }
 
 func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) -> Measurement {
@@ -67,7 +70,8 @@ func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) ->
     wait4(pid, &status, 0, &usage)
     let seconds = Date().timeIntervalSince(start)
     guard status == 0 else { fatalError("\(executable) \(arguments.joined(separator: " ")) failed with status \(status)") }
-    return Measurement(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
+    return Measurement(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024, cpuSeconds: cpu)
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -128,6 +132,16 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "mongo-insert" {
     exit(0)
 }
 
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "figures" {
+    // Statement figures only: everything `energy bill` computes for every member, no files.
+    let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
+    let store = try StoreLocation.parse(CommandLine.arguments[3]).open()
+    guard let tariff = community.tariff else { exit(1) }
+    let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: try BillingPeriod(CommandLine.arguments[4]))
+    print(figures.statements.count, figures.statements.reduce(Money.zero) { $0 + $1.total }, figures.reconciliation.balanced)
+    exit(figures.reconciliation.balanced ? 0 : 1)
+}
+
 let o = parseOptions()
 let fm = FileManager.default
 try? fm.removeItem(atPath: o.work)
@@ -168,6 +182,31 @@ for i in 0..<o.repeats {
     rollups.append(measure(o.energy, ["rollup", "--community", communityPath, "--store", db, "--from", from, "--to", to]))
     print(String(format: "round %d: scan %.2f s, rollup %.2f s (%.0f MB)", i + 1, scans[i].seconds, rollups[i].seconds, rollups[i].peakMegabytes))
 }
+// Monthly statements of 1,000 members (XLSX with chart + CSV) against computing the same figures.
+// `energy demo` makes the community (with its time-of-use tariff), its month and the rollups.
+let billingMembers = 1000
+let billingDir = o.work + "/billing"
+_ = measure(o.energy, ["demo", billingDir, "--members", String(billingMembers), "--month", o.month, "--seed", "1"])
+let billingCommunity = billingDir + "/community.yaml", billingDB = "sqlite:" + billingDir + "/energy.sqlite"
+var figureRuns: [Measurement] = []
+var bills: [Measurement] = []
+let statementsDir = o.work + "/statements"
+for i in 0..<o.repeats {
+    figureRuns.append(measure(selfPath, ["figures", billingCommunity, billingDB, o.month]))
+    try? fm.removeItem(atPath: statementsDir)
+    bills.append(measure(o.energy, ["bill", "--community", billingCommunity, "--store", billingDB, "--period", o.month, "--preview",
+                                    "--format", "xlsx,csv", "--out", statementsDir]))
+    print(String(format: "round %d: statement figures %.2f s, statements %.2f s (CPU %.2f s, %.0f MB)", i + 1, figureRuns[i].seconds,
+                 bills[i].seconds, bills[i].cpuSeconds, bills[i].peakMegabytes))
+}
+let statementFiles = (try? fm.contentsOfDirectory(atPath: statementsDir)) ?? []
+let statementBytes = statementFiles.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: statementsDir + "/" + $1)[.size] as? Int) ?? 0) }
+let xlsxCount = statementFiles.filter { $0.hasSuffix(".xlsx") }.count
+let billTime = median(bills.map(\.seconds))
+let billCPU = median(bills.map(\.cpuSeconds))
+let billPeak = bills.map(\.peakMegabytes).max() ?? 0
+let figuresTime = median(figureRuns.map(\.seconds))
+
 let scan = median(scans.map(\.seconds))
 let rollup = median(rollups.map(\.seconds))
 let rollupPeak = rollups.map(\.peakMegabytes).max() ?? 0
@@ -190,6 +229,7 @@ var md = """
     | rollup of the month (allocation + day/month rollups + allocation records) | \(f(rollup)) s, peak \(f(rollupPeak, 0)) MB | bare scan of the same readings through the same SQLite code: \(f(scan)) s | \(f(ratio)) x | ≤ 1.5 x and < 500 MB: \(verdict(ratio <= 1.5 && rollupPeak < 500)) |
     | import of the canonical CSV into an empty store | \(f(importRate, 0)) rows/s (\(f(importRun.seconds)) s, peak \(f(importRun.peakMegabytes, 0)) MB) | parse and validate only, no store: \(f(Double(rows) / median(parseTimes), 0)) rows/s | \(f(importRun.seconds / median(parseTimes))) x the parse time | ≥ 300,000 rows/s: \(verdict(importRate >= 300_000)) |
     | import of the same file again (all unchanged) | \(f(Double(rows) / reimport.seconds, 0)) rows/s (\(f(reimport.seconds)) s) | | | |
+    | monthly statements of \(billingMembers) members (preview, time-of-use tariff): \(xlsxCount) XLSX (3 sheets, chart) + \(xlsxCount + 1) CSV, \(statementBytes / 1_048_576) MB | \(f(billTime)) s (CPU \(f(billCPU)) s on \(cores) cores), peak \(f(billPeak, 0)) MB | the same statement figures computed, no files: \(f(figuresTime)) s | \(f(billTime / figuresTime)) x | < 15 s and < 300 MB: \(verdict(billTime < 15 && billPeak < 300)) |
     | simulate the month to CSV | \(f(Double(rows) / simulate.seconds, 0)) rows/s (\(f(simulate.seconds)) s) | | | |
 
     Reproduce: `make bench` (or `.build/release/EnergyBench --energy .build/release/energy --points \(o.points) --month \(o.month)`).

@@ -13,19 +13,23 @@ public struct Community: Sendable {
     /// Where the plants are, for the simulator's sun; Vienna if not given.
     public var site: Site
     public var members: [Member]
+    /// What members pay and are paid (the `tariffs:` block); nil if the file has none.
+    public var tariff: Tariff?
 
     /// Every metering point of every member, in file order. Indices into this array are the
     /// "point indices" used by allocation and rollups.
     public let meteringPoints: [MeteringPoint]
     private let indexByKey: [PointKey: Int]
 
-    public init(id: String, name: String, calendar: LocalCalendar, allocationKey: AllocationKey, site: Site = .vienna, members: [Member]) {
+    public init(id: String, name: String, calendar: LocalCalendar, allocationKey: AllocationKey, site: Site = .vienna, members: [Member],
+                tariff: Tariff? = nil) {
         self.id = id
         self.name = name
         self.calendar = calendar
         self.allocationKey = allocationKey
         self.site = site
         self.members = members
+        self.tariff = tariff
         meteringPoints = members.flatMap(\.meteringPoints)
         var index: [PointKey: Int] = [:]
         for (i, point) in meteringPoints.enumerated() { index[point.key] = index[point.key] ?? i }

@@ -97,7 +97,7 @@ private struct NodeReader {
     }
 
     func community(_ root: Node) throws -> Community {
-        let top = try mapping(root, "", allowed: ["community", "members"])
+        let top = try mapping(root, "", allowed: ["community", "members", "tariffs"])
         guard let header = top["community"] else { throw fail(root, "", "'community' is missing") }
         let c = try mapping(header, "community", allowed: ["id", "name", "timezone", "allocation", "site"])
         let id = try text(c, "id", "community", parent: header)
@@ -155,7 +155,105 @@ private struct NodeReader {
         if key == .static && staticTotal > 1_000_000 {
             throw fail(membersNode, "members", "static shares add up to \(Double(staticTotal) / 10_000) %, more than 100 %")
         }
-        return Community(id: id, name: name, calendar: calendar, allocationKey: key, site: site, members: members)
+        let tariff = try top["tariffs"].map { try self.tariff($0, "tariffs") }
+        return Community(id: id, name: name, calendar: calendar, allocationKey: key, site: site, members: members, tariff: tariff)
+    }
+
+    func price(_ node: Node, _ path: String) throws -> EnergyPrice {
+        let value = try number(node, path, decimals: 6)
+        guard value >= 0 else { throw fail(node, path, "a price cannot be negative") }
+        return EnergyPrice(microUnitsPerKilowattHour: value)
+    }
+
+    func percentage(_ node: Node, _ path: String) throws -> Percentage {
+        let value = try number(node, path, decimals: 2)
+        guard (0...10_000).contains(value) else { throw fail(node, path, "must be between 0 and 100 (percent)") }
+        return Percentage(basisPoints: value)
+    }
+
+    func tariff(_ node: Node, _ path: String) throws -> Tariff {
+        let t = try mapping(node, path, allowed: ["currency", "consumption", "generation", "memberFee", "vat", "timeOfUse"])
+        let currency = try optionalText(t, "currency", path) ?? "EUR"
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw fail(t["currency"], "\(path).currency", "'\(currency)' is not a currency code (three capitals, e.g. EUR)")
+        }
+        guard let consumptionNode = t["consumption"] else { throw fail(node, path, "'consumption' (price per kWh of community energy) is missing") }
+        guard let generationNode = t["generation"] else { throw fail(node, path, "'generation' (price per kWh the community takes) is missing") }
+        let consumption = try price(consumptionNode, "\(path).consumption")
+        let generation = try price(generationNode, "\(path).generation")
+        var fee = Money.zero
+        var feePeriod = FeePeriod.month
+        if let feeNode = t["memberFee"] {
+            let f = try mapping(feeNode, "\(path).memberFee", allowed: ["amount", "per"])
+            guard let amountNode = f["amount"] else { throw fail(feeNode, "\(path).memberFee", "'amount' is missing") }
+            fee = Money(cents: try number(amountNode, "\(path).memberFee.amount", decimals: 2))
+            guard fee >= .zero else { throw fail(amountNode, "\(path).memberFee.amount", "a fee cannot be negative") }
+            let per = try optionalText(f, "per", "\(path).memberFee") ?? "month"
+            guard let period = FeePeriod(rawValue: per) else {
+                throw fail(f["per"], "\(path).memberFee.per", "'\(per)' is not a fee period (month or year)")
+            }
+            feePeriod = period
+        }
+        var vat = VATRates()
+        if let vatNode = t["vat"] {
+            let v = try mapping(vatNode, "\(path).vat", allowed: ["consumption", "generation", "memberFee"])
+            if let n = v["consumption"] { vat.consumption = try percentage(n, "\(path).vat.consumption") }
+            if let n = v["generation"] { vat.generation = try percentage(n, "\(path).vat.generation") }
+            if let n = v["memberFee"] { vat.memberFee = try percentage(n, "\(path).vat.memberFee") }
+        }
+        var windows: [TariffWindow] = []
+        if let touNode = t["timeOfUse"] {
+            guard case let .sequence(list) = touNode, !list.isEmpty else {
+                throw fail(touNode, "\(path).timeOfUse", "expected a non-empty list of windows")
+            }
+            for (i, windowNode) in list.enumerated() {
+                let wp = "\(path).timeOfUse[\(i)]"
+                let w = try mapping(windowNode, wp, allowed: ["name", "days", "from", "to", "consumption", "generation"])
+                let name = try text(w, "name", wp, parent: windowNode)
+                let fromText = try text(w, "from", wp, parent: windowNode)
+                let toText = try text(w, "to", wp, parent: windowNode)
+                guard let from = TariffWindow.minute(fromText) else {
+                    throw fail(w["from"], "\(wp).from", "'\(fromText)' is not a local time on the quarter-hour grid (HH:MM, e.g. 10:00)")
+                }
+                guard let to = TariffWindow.minute(toText) else {
+                    throw fail(w["to"], "\(wp).to", "'\(toText)' is not a local time on the quarter-hour grid (HH:MM, 00:00 to 24:00)")
+                }
+                // An end of 00:00 is the midnight that ends the day.
+                let end = to == 0 ? 1440 : to
+                guard from != end else {
+                    throw fail(windowNode, wp, "'from' and 'to' are equal: the window is empty (00:00 to 24:00 is the whole day)")
+                }
+                var days = Set(1...7)
+                if let daysNode = w["days"] {
+                    guard case let .sequence(dayList) = daysNode, !dayList.isEmpty else {
+                        throw fail(daysNode, "\(wp).days", "expected a list of weekdays, e.g. [mon, tue, wed, thu, fri]")
+                    }
+                    days = []
+                    for dayNode in dayList {
+                        guard let name = dayNode.string, let index = TariffWindow.weekdayNames.firstIndex(of: name.lowercased()) else {
+                            throw fail(dayNode, "\(wp).days", "'\(dayNode.string ?? "")' is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
+                        }
+                        guard days.insert(index + 1).inserted else { throw fail(dayNode, "\(wp).days", "'\(name)' is listed twice") }
+                    }
+                }
+                windows.append(TariffWindow(
+                    name: name, days: days, fromMinute: from, toMinute: end,
+                    consumptionPrice: try w["consumption"].map { try price($0, "\(wp).consumption") } ?? consumption,
+                    generationPrice: try w["generation"].map { try price($0, "\(wp).generation") } ?? generation))
+            }
+            if let duplicate = Dictionary(grouping: windows.indices, by: { windows[$0].name }).first(where: { $0.value.count > 1 }) {
+                throw fail(list[duplicate.value[1]], "\(path).timeOfUse[\(duplicate.value[1])]", "window name '\(duplicate.key)' is used twice")
+            }
+        }
+        do {
+            return try Tariff(currency: currency, consumptionPrice: consumption, generationPrice: generation, memberFee: fee,
+                              memberFeePeriod: feePeriod, vat: vat, timeOfUse: windows)
+        } catch {
+            if let index = error.index, case let .sequence(list) = t["timeOfUse"] {
+                throw fail(list[index], "\(path).timeOfUse[\(index)]", error.message)
+            }
+            throw fail(t["timeOfUse"] ?? node, "\(path).timeOfUse", error.message)
+        }
     }
 
     func meteringPoint(_ node: Node, _ path: String, memberID: String, key: AllocationKey) throws -> MeteringPoint {

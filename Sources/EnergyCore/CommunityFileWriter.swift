@@ -32,6 +32,27 @@ extension CommunityFile {
                 out += "      - {\(fields.joined(separator: ", "))}\n"
             }
         }
+        if let tariff = community.tariff { out += render(tariff) }
+        return out
+    }
+
+    static func render(_ tariff: Tariff) -> String {
+        var out = "tariffs:\n"
+        out += "  currency: \(tariff.currency)\n"
+        out += "  consumption: \(tariff.consumptionPrice.text)\n"
+        out += "  generation: \(tariff.generationPrice.text)\n"
+        out += "  memberFee: {amount: \(tariff.memberFee.text), per: \(tariff.memberFeePeriod.rawValue)}\n"
+        out += "  vat: {consumption: \(tariff.vat.consumption.text), generation: \(tariff.vat.generation.text), "
+            + "memberFee: \(tariff.vat.memberFee.text)}\n"
+        if !tariff.timeOfUse.isEmpty {
+            out += "  timeOfUse:\n"
+            for window in tariff.timeOfUse {
+                let days = window.days.sorted().map { TariffWindow.weekdayNames[$0 - 1] }.joined(separator: ", ")
+                out += "    - {name: \(quoted(window.name)), days: [\(days)], from: \"\(TariffWindow.clock(window.fromMinute))\", "
+                    + "to: \"\(TariffWindow.clock(window.toMinute))\", consumption: \(window.consumptionPrice.text), "
+                    + "generation: \(window.generationPrice.text)}\n"
+            }
+        }
         return out
     }
 

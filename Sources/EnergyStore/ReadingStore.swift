@@ -58,6 +58,18 @@ public protocol ReadingStore: AnyObject {
     /// Gives the lease back if `holder` has it.
     func releaseLease(_ name: String, holder: String) throws
 
+    // MARK: Statements
+
+    /// Final statements of `community` whose billing periods overlap local days `from..<to`,
+    /// ordered by year and number.
+    func issuedStatements(community: String, from: LocalDate, to: LocalDate) throws -> [IssuedStatement]
+
+    /// Issues the statements of a final run in one transaction: the next numbers of `year` for
+    /// `community`, without gaps, in the order given. Throws `StoreError.periodAlreadyIssued` if a
+    /// statement of the community already covers part of `from..<to`.
+    func issueStatements(_ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
+                         year: Int, issuedAt: Int64) throws -> [IssuedStatement]
+
     // MARK: Job runs
 
     func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64
@@ -120,6 +132,56 @@ public struct Lease: Sendable, Equatable {
     public init(holder: String, expires: Int64) {
         self.holder = holder
         self.expires = expires
+    }
+}
+
+/// A member's statement to be issued by a final run.
+public struct StatementRequest: Sendable, Equatable {
+    public var memberID: String
+    /// Identifies the statement's figures, so a rerun can tell whether they are still the same.
+    public var fingerprint: String
+    public var incomplete: Bool
+    public init(memberID: String, fingerprint: String, incomplete: Bool) {
+        self.memberID = memberID
+        self.fingerprint = fingerprint
+        self.incomplete = incomplete
+    }
+}
+
+/// A statement issued by a final billing run; never changed or deleted.
+public struct IssuedStatement: Sendable, Equatable {
+    public var community: String
+    public var year: Int
+    /// 1, 2, 3 … per community and year, without gaps.
+    public var sequence: Int
+    public var period: String
+    public var from: LocalDate
+    public var to: LocalDate
+    public var memberID: String
+    public var fingerprint: String
+    public var incomplete: Bool
+    public var issuedAt: Int64
+
+    public init(community: String, year: Int, sequence: Int, period: String, from: LocalDate, to: LocalDate, memberID: String,
+                fingerprint: String, incomplete: Bool, issuedAt: Int64) {
+        self.community = community
+        self.year = year
+        self.sequence = sequence
+        self.period = period
+        self.from = from
+        self.to = to
+        self.memberID = memberID
+        self.fingerprint = fingerprint
+        self.incomplete = incomplete
+        self.issuedAt = issuedAt
+    }
+
+    /// `2026-0007`
+    public var number: String { IssuedStatement.number(year: year, sequence: sequence) }
+
+    public static func number(year: Int, sequence: Int) -> String {
+        let s = String(sequence)
+        return "\(year)-" + String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
 }
 
@@ -188,6 +250,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badLocation(String, String)
     case cannotOpen(String, String)
     case newerSchema(String, found: Int, supported: Int)
+    /// A final run for a period that overlaps statements already issued (period, their period).
+    case periodAlreadyIssued(String, issued: String)
 
     public var description: String {
         switch self {
@@ -195,6 +259,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .cannotOpen(location, why): return "cannot open store \(location): \(why)"
         case let .newerSchema(location, found, supported):
             return "store \(location) has schema version \(found), this energy understands up to \(supported): upgrade energy"
+        case let .periodAlreadyIssued(period, issued):
+            return "statements for \(issued) are already issued and overlap \(period); issued statements are never renumbered or replaced"
         }
     }
 }

@@ -100,6 +100,29 @@ enum SQLiteSchema {
             expires INTEGER NOT NULL
         );
         """,
+        // 4: statements issued by final billing runs, numbered without gaps per community and
+        // year. Issued statements are immutable: the triggers refuse any change.
+        """
+        CREATE TABLE statements (
+            community TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence > 0),
+            period TEXT NOT NULL,              -- 2026-10, 2026-Q4 or 2026
+            first_day TEXT NOT NULL,           -- local date
+            end_day TEXT NOT NULL,             -- local date after the period
+            member TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,         -- of the statement's figures and lines
+            incomplete INTEGER NOT NULL,       -- 1 if issued with --allow-incomplete over missing readings
+            issued_at INTEGER NOT NULL,        -- Unix seconds
+            PRIMARY KEY (community, year, sequence),
+            UNIQUE (community, period, member)
+        ) WITHOUT ROWID;
+        CREATE INDEX statements_by_period ON statements (community, first_day);
+        CREATE TRIGGER statements_are_immutable_update BEFORE UPDATE ON statements
+            BEGIN SELECT RAISE(ABORT, 'issued statements are immutable'); END;
+        CREATE TRIGGER statements_are_immutable_delete BEFORE DELETE ON statements
+            BEGIN SELECT RAISE(ABORT, 'issued statements are immutable'); END;
+        """,
     ]
 
     static var version: Int { migrations.count }

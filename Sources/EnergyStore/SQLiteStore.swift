@@ -334,6 +334,54 @@ public final class SQLiteStore: ReadingStore {
         try db.prepare("DELETE FROM leases WHERE name = ?1 AND holder = ?2").run([.text(name), .text(holder)])
     }
 
+    // MARK: Statements
+
+    public func issuedStatements(community: String, from: LocalDate, to: LocalDate) throws -> [IssuedStatement] {
+        let statement = try db.prepare("""
+            SELECT year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at FROM statements
+            WHERE community = ?1 AND first_day < ?3 AND end_day > ?2 ORDER BY year, sequence
+            """)
+        try statement.bind([.text(community), .text(from.description), .text(to.description)])
+        var issued: [IssuedStatement] = []
+        while try statement.step() {
+            guard let first = try? LocalDate(statement.text(3)), let end = try? LocalDate(statement.text(4)) else {
+                throw SQLiteError(code: 0, message: "statement \(statement.int64(0))-\(statement.int64(1)) has a malformed period", context: "statements")
+            }
+            issued.append(IssuedStatement(community: community, year: Int(statement.int64(0)), sequence: Int(statement.int64(1)),
+                                          period: statement.text(2), from: first, to: end, memberID: statement.text(5),
+                                          fingerprint: statement.text(6), incomplete: statement.int64(7) != 0,
+                                          issuedAt: statement.int64(8)))
+        }
+        return issued
+    }
+
+    public func issueStatements(_ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
+                                year: Int, issuedAt: Int64) throws -> [IssuedStatement] {
+        // BEGIN IMMEDIATE takes the write lock first, so two runs cannot read the same last number.
+        try db.transaction {
+            if let clash = try issuedStatements(community: community, from: from, to: to).first {
+                throw StoreError.periodAlreadyIssued(period, issued: clash.period)
+            }
+            var sequence = Int(try db.scalarInt("SELECT MAX(sequence) FROM statements WHERE community = ?1 AND year = ?2",
+                                                [.text(community), .integer(Int64(year))]) ?? 0)
+            let insert = try db.prepare("""
+                INSERT INTO statements (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                """)
+            var issued: [IssuedStatement] = []
+            for request in requests {
+                sequence += 1
+                try insert.run([.text(community), .integer(Int64(year)), .integer(Int64(sequence)), .text(period),
+                                .text(from.description), .text(to.description), .text(request.memberID), .text(request.fingerprint),
+                                .integer(request.incomplete ? 1 : 0), .integer(issuedAt)])
+                issued.append(IssuedStatement(community: community, year: year, sequence: sequence, period: period, from: from, to: to,
+                                              memberID: request.memberID, fingerprint: request.fingerprint,
+                                              incomplete: request.incomplete, issuedAt: issuedAt))
+            }
+            return issued
+        }
+    }
+
     // MARK: Job runs
 
     public func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnergyBilling
 import EnergyCore
 import EnergyReports
 import EnergySimulator
@@ -10,8 +11,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "The whole main job on the embedded store: a 50-member community, a simulated month, allocation, rollups, a summary.",
         discussion: """
-            Writes DIR/community.yaml, simulates the last complete month into DIR/energy.sqlite (or \
-            --store), rolls it up, prints a summary and writes DIR/daily.csv. Rerunning it changes nothing.
+            Writes DIR/community.yaml (with a demo tariff), simulates the last complete month into \
+            DIR/energy.sqlite (or --store), rolls it up, prints a summary, writes DIR/daily.csv and the \
+            month's statements (preview) into DIR/statements. Rerunning it changes nothing.
             """
     )
 
@@ -41,7 +43,8 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let community = DemoCommunity.make(members: members, seed: seed, allocation: AllocationKey(rawValue: allocation) ?? .dynamic)
+            var community = DemoCommunity.make(members: members, seed: seed, allocation: AllocationKey(rawValue: allocation) ?? .dynamic)
+            community.tariff = try Self.demoTariff()
             let communityPath = directory + "/community.yaml"
             try CommunityFile.render(community, header: """
                 Demo community written by `energy demo` (seed \(seed)). Edit it and rerun the commands below.
@@ -83,6 +86,12 @@ struct DemoCommand: ParsableCommand {
             let csvPath = directory + "/daily.csv"
             try ReportWriter(calendar: loaded.calendar).csv(daily).write(toFile: csvPath, atomically: true, encoding: .utf8)
             print("Daily rollups (community and every metering point) → \(csvPath)")
+
+            let statementsPath = directory + "/statements"
+            let billing = try BillingRun(store: store, community: loaded).run(.init(
+                period: try BillingPeriod(target.description), mode: .preview, formats: [.xlsx, .csv], directory: statementsPath))
+            print("Statements of \(target) (preview, not numbered): \(billing.figures.statements.count) members, XLSX and CSV → \(statementsPath)")
+            print("  reconciliation: \(billing.reconciliation)")
             // Repeat --store unless it came from the environment; never print a password.
             let storeFlag = storeOptions.store == nil && storeOptions.fromEnvironment ? ""
                 : " --store \(storeOptions.store.map { $0.contains("@") ? location.description : $0 } ?? location.description)"
@@ -93,7 +102,22 @@ struct DemoCommand: ParsableCommand {
                   energy report --community \(communityPath)\(storeFlag) --scope meter --granularity month --from \(from) --to \(to)
                   energy simulate --community \(communityPath) --from \(from) --to \(from.adding(days: 1)) --out readings.csv
                   energy import --community \(communityPath)\(storeFlag) readings.csv
+                  energy bill --community \(communityPath)\(storeFlag) --period \(target) --final --out \(directory)/final
                 """)
         }
+    }
+
+    /// A demo tariff: community energy at 12 ct/kWh, 10 ct at midday, generators paid 8 ct
+    /// (7 ct at midday), 2.50 a month, 20 % VAT on energy and fee, none on the generators' side.
+    static func demoTariff() throws -> Tariff {
+        try Tariff(consumptionPrice: EnergyPrice("0.12"), generationPrice: EnergyPrice("0.08"), memberFee: Money("2.50"),
+                   memberFeePeriod: .month,
+                   vat: VATRates(consumption: Percentage("20"), generation: .zero, memberFee: Percentage("20")),
+                   timeOfUse: [
+                       TariffWindow(name: "midday", days: Set(1...7), fromMinute: 10 * 60, toMinute: 16 * 60,
+                                    consumptionPrice: try EnergyPrice("0.10"), generationPrice: try EnergyPrice("0.07")),
+                       TariffWindow(name: "standard", days: Set(1...7), fromMinute: 16 * 60, toMinute: 10 * 60,
+                                    consumptionPrice: try EnergyPrice("0.12"), generationPrice: try EnergyPrice("0.08")),
+                   ])
     }
 }

@@ -113,6 +113,49 @@ let communityYAML = """
         #expect(again.stdout.contains("(0 new, 0 corrected,"))
         let csvAgain = try String(contentsOfFile: folder.path + "/demo/daily.csv", encoding: .utf8)
         #expect(csvAgain == csv)
+        #expect(first.stdout.contains("Statements of 2026-10 (preview, not numbered): 12 members, XLSX and CSV → \(folder.path)/demo/statements"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-2026-10-M001.xlsx"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-statements-2026-10.csv"))
+    }
+
+    @Test func billWritesStatementsPrintsTheReconciliationAndRefusesWhatItCannotIssue() throws {
+        let folder = TemporaryFolder()
+        try (communityYAML + "\ntariffs: {consumption: 0.12, generation: 0.08, memberFee: {amount: 2, per: month}}\n")
+            .write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let c = folder.path + "/c.yaml"
+        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-11-01", "--out", folder.path + "/r.csv"]).status == 0)
+        #expect(try CLI.run(["import", "--community", c, "--store", store, folder.path + "/r.csv"]).status == 0)
+        // October is imported but not rolled up: nothing to bill finally.
+        let early = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/out"])
+        #expect(early.status == 1 && early.stderr.contains("refusing the final run") && early.stderr.contains("31 days are not rolled up"))
+        #expect(try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-11-01"]).status == 0)
+        let final = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/out"])
+        #expect(final.status == 0, "\(final.stderr)")
+        #expect(final.stdout.contains("Reconciliation 2026-10: members received ") && final.stdout.contains(": balanced"))
+        #expect(final.stdout.contains("3 final statements 2026-0001 to 2026-0003"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/out/statement-2026-0002-A.xlsx"))
+        let again = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/again",
+                                 "--format", "csv"])
+        #expect(again.status == 0 && again.stdout.contains("already issued"))
+        #expect(try String(contentsOfFile: folder.path + "/again/statements-2026-10.csv", encoding: .utf8)
+                == String(contentsOfFile: folder.path + "/out/statements-2026-10.csv", encoding: .utf8))
+        let quarter = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-Q4", "--final", "--allow-incomplete",
+                                   "--out", folder.path + "/q4"])
+        #expect(quarter.status == 1 && quarter.stderr.contains("already issued and overlap 2026-Q4"))
+        let badPeriod = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-13", "--preview", "--out", folder.path + "/x"])
+        #expect(badPeriod.status == 64 && badPeriod.stderr.contains("'2026-13' is not a billing period"))
+        let noMode = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--out", folder.path + "/x"])
+        #expect(noMode.status == 64)
+        let missingFile = try CLI.run(["bill", "--community", folder.path + "/plain.yaml", "--store", store, "--period", "2026-10", "--preview",
+                                       "--out", folder.path + "/x"])
+        #expect(missingFile.status == 1 && missingFile.stderr.contains("plain.yaml"))
+        try communityYAML.write(toFile: folder.path + "/plain.yaml", atomically: true, encoding: .utf8)
+        let untariffed = try CLI.run(["bill", "--community", folder.path + "/plain.yaml", "--store", store, "--period", "2026-10", "--preview",
+                                      "--out", folder.path + "/x"])
+        #expect(untariffed.status == 1 && untariffed.stderr.contains("has no tariffs"))
+        let runs = try CLI.run(["runs", "--store", store])
+        #expect(runs.stdout.contains("bill") && runs.stdout.contains("final 2026-10: 3 statements"))
     }
 
     @Test func importStoresValidRowsRejectsBadOnesAndReportsExactFigures() throws {

@@ -8,7 +8,7 @@ import Testing
     func simulate(_ seed: UInt64, _ from: String, _ days: Int) throws -> [Reading] {
         var out: [Reading] = []
         let start = try LocalDate(from)
-        try CommunitySimulator(community: community, seed: seed).simulate(from: start, to: start.adding(days: days)) { out += $0 }
+        CommunitySimulator(community: community, seed: seed).simulate(from: start, to: start.adding(days: days)) { out += $0 }
         return out
     }
 

@@ -17,6 +17,8 @@ enum MongoSchema {
         ("rollups_month", "by_month", ["community": .int32(1), "month": .int32(1)], false),
         ("dirty_days", "by_community", ["community": .int32(1), "day": .int32(1)], false),
         ("job_runs", "by_community", ["community": .int32(1), "_id": .int32(-1)], false),
+        ("statements", "one_per_member_and_period", ["community": .int32(1), "period": .int32(1), "member": .int32(1)], true),
+        ("statements", "by_period", ["community": .int32(1), "first_day": .int32(1)], false),
     ]
 
     static func createIndexes(_ db: MongoConnection) throws {

@@ -296,6 +296,62 @@ public final class MongoStore: ReadingStore {
         }
     }
 
+    // MARK: Statements
+
+    public func issuedStatements(community: String, from: LocalDate, to: LocalDate) throws -> [IssuedStatement] {
+        var issued: [IssuedStatement] = []
+        try db.find("statements", filter: BSONDocument([
+            "community": .string(community), "first_day": .document(BSONDocument(["$lt": .string(to.description)])),
+            "end_day": .document(BSONDocument(["$gt": .string(from.description)])),
+        ]), options: BSONDocument(["sort": .document(BSONDocument(["year": .int32(1), "sequence": .int32(1)]))])) { doc in
+            guard let year = doc.int64("year"), let sequence = doc.int64("sequence"),
+                  let first = doc.string("first_day").flatMap({ try? LocalDate($0) }), let end = doc.string("end_day").flatMap({ try? LocalDate($0) }) else {
+                throw MongoError(server: pool.server, code: 0, message: "statement \(doc.string("_id") ?? "?") is malformed")
+            }
+            issued.append(IssuedStatement(community: community, year: Int(year), sequence: Int(sequence), period: doc.string("period") ?? "",
+                                          from: first, to: end, memberID: doc.string("member") ?? "", fingerprint: doc.string("fingerprint") ?? "",
+                                          incomplete: (doc.int64("incomplete") ?? 0) != 0, issuedAt: (doc.int64("issued_at") ?? 0) / 1000))
+        }
+        return issued
+    }
+
+    public func issueStatements(_ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
+                                year: Int, issuedAt: Int64) throws -> [IssuedStatement] {
+        var issued: [IssuedStatement] = []
+        // The number is part of _id, so two runs that read the same last number cannot both
+        // insert it: the second one's transaction fails as a whole and issues nothing.
+        try atomically { session in
+            issued = []
+            if let clash = try issuedStatements(community: community, from: from, to: to).first {
+                throw StoreError.periodAlreadyIssued(period, issued: clash.period)
+            }
+            var sequence = 0
+            try db.find("statements", filter: BSONDocument(["community": .string(community), "year": .int64(Int64(year))]),
+                        options: BSONDocument(["sort": .document(BSONDocument(["sequence": .int32(-1)])), "limit": .int64(1)])) { doc in
+                sequence = Int(doc.int64("sequence") ?? 0)
+            }
+            let insert = try db.bulk("statements", session: session)
+            for request in requests {
+                sequence += 1
+                try insert.insert(BSONDocument([
+                    "_id": .string("\(community)/\(year)/\(sequence)"), "community": .string(community), "year": .int64(Int64(year)),
+                    "sequence": .int64(Int64(sequence)), "period": .string(period), "first_day": .string(from.description),
+                    "end_day": .string(to.description), "member": .string(request.memberID), "fingerprint": .string(request.fingerprint),
+                    "incomplete": .int32(request.incomplete ? 1 : 0), "issued_at": Self.date(issuedAt),
+                ]))
+                issued.append(IssuedStatement(community: community, year: year, sequence: sequence, period: period, from: from, to: to,
+                                              memberID: request.memberID, fingerprint: request.fingerprint,
+                                              incomplete: request.incomplete, issuedAt: issuedAt))
+            }
+            let result = try insert.execute()
+            guard result.duplicateIndices.isEmpty else {
+                throw MongoError(server: pool.server, code: 11000,
+                                 message: "statement numbers of \(community) \(year) were taken by another billing run at the same time; run it again")
+            }
+        }
+        return issued
+    }
+
     // MARK: Benchmark baseline
 
     /// The same reading documents `upsert` writes, as one unordered bulk insert into `collection`

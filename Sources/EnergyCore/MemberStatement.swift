@@ -1,0 +1,72 @@
+/// One member's statement for one billing period: the energy figures per metering point and the
+/// money lines computed from them with the tariff.
+///
+/// Every line is rounded to the cent by its own rule (see `Money`); VAT is one line per kind of
+/// line, computed from the sum of that kind's rounded lines; the totals are sums of rounded lines.
+/// Charges are positive, credits (energy the community took from the member's plants) negative;
+/// a negative total is what the community pays the member.
+/// ```swift
+/// let statement = MemberStatement(member: m, points: figures, tariff: tariff, months: 1)
+/// statement.total.text   // "12.34"
+/// ```
+public struct MemberStatement: Sendable, Equatable {
+    public var member: Member
+    public var points: [PointFigures]
+    public var lines: [StatementLine]
+    public var net: Money
+    public var vat: Money
+    public var total: Money
+
+    public init(member: Member, points: [PointFigures], tariff: Tariff, months: Int) {
+        self.member = member
+        self.points = points
+        var lines: [StatementLine] = []
+        for point in points {
+            let consumer = point.point.direction == .consumption
+            for (w, window) in tariff.windows.enumerated() where w < point.sharedPerWindow.count {
+                let energy = Energy(milliwattHours: point.sharedPerWindow[w])
+                guard energy != .zero || tariff.windows.count == 1 else { continue }
+                let price = consumer ? window.consumptionPrice : window.generationPrice
+                let amount = Money.amount(of: energy, at: price)
+                lines.append(StatementLine(kind: consumer ? .communityEnergy : .generationCredit, zaehlpunkt: point.point.zaehlpunkt,
+                                           window: tariff.windows.count == 1 ? nil : window.name, energy: energy, price: price,
+                                           rate: nil, amount: consumer ? amount : -amount))
+            }
+        }
+        let fee = tariff.memberFee(months: months)
+        if fee != .zero {
+            lines.append(StatementLine(kind: .memberFee, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: nil, amount: fee))
+        }
+        var vatLines: [StatementLine] = []
+        for (kind, rate) in [(LineKind.communityEnergy, tariff.vat.consumption), (.generationCredit, tariff.vat.generation),
+                             (.memberFee, tariff.vat.memberFee)] {
+            let base = lines.filter { $0.kind == kind }
+            guard !base.isEmpty else { continue }
+            let sum = base.reduce(Money.zero) { $0 + $1.amount }
+            vatLines.append(StatementLine(kind: .vat, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: rate,
+                                          amount: Money.percentage(rate, of: sum), vatOn: kind, base: sum))
+        }
+        net = lines.reduce(.zero) { $0 + $1.amount }
+        vat = vatLines.reduce(.zero) { $0 + $1.amount }
+        total = net + vat
+        self.lines = lines + vatLines
+    }
+
+    /// Quarter hours missing over all of the member's points.
+    public var missingQuarterHours: Int { points.reduce(0) { $0 + $1.totals.expectedIntervals - $1.totals.intervals } }
+}
+
+/// The energy of one metering point over a billing period.
+public struct PointFigures: Sendable, Equatable {
+    public var point: MeteringPoint
+    /// consumed, shared, grid (consumers) or produced, shared, surplus (generators), and intervals.
+    public var totals: EnergyTotals
+    /// Shared energy per tariff window (received by a consumer, taken from a generator), in mWh.
+    public var sharedPerWindow: [Int64]
+
+    public init(point: MeteringPoint, totals: EnergyTotals, sharedPerWindow: [Int64]) {
+        self.point = point
+        self.totals = totals
+        self.sharedPerWindow = sharedPerWindow
+    }
+}
