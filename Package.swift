@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyTestSupport"]),
-        .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator"]),
+        .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

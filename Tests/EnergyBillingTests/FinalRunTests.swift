@@ -2,6 +2,7 @@ import EnergyBilling
 import EnergyCore
 import EnergyReports
 @testable import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import EnergyBilling
 import EnergyCore
 import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
 

@@ -1,17 +1,9 @@
 import EnergyCore
 import EnergyReports
 import EnergyStore
+import EnergyTestSupport
 import Foundation
 import Testing
-
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "energy-billing-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Three members: a plant P (0.9 kWh every quarter hour), A (1 kWh) and B (1 kWh at 50 %
 /// participation). Dynamic key: each quarter hour A receives 0.6 kWh and B 0.3 kWh.
