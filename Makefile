@@ -25,6 +25,7 @@ test:
 	ENERGY_TEST_MONGODB_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \
 	ENERGY_TEST_MONGODB_ISOLATED_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_ISOLATED_PORT:-27218}/?directConnection=true" \
 	ENERGY_TEST_MONGODB_AUTH_URI="mongodb://energy:energy-test@127.0.0.1:$${ENERGY_TEST_MONGODB_AUTH_PORT:-27219}/energy_auth?directConnection=true&authSource=admin" \
+	ENERGY_TEST_AMQP_URI="amqp://energy:energy-test@127.0.0.1:$${ENERGY_TEST_AMQP_PORT:-5672}" \
 	  $(SWIFT) test; status=$$?; scripts/test-services.sh stop; exit $$status
 
 ## Benchmarks (release build), embedded store and MongoDB test server; figures go to BENCHMARKS.md.

@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
-        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator"]),
     ],

@@ -15,28 +15,32 @@ public final class AMQPConnection {
     private let state: amqp_connection_state_t
     private let channel: amqp_channel_t = 1
     private var open = true
+    /// The socket failed or the broker closed channel or connection: rabbitmq-c must then not be
+    /// asked to close politely (it would write to a socket it has already released).
+    private var broken = false
     private var nextDeliveryTag: UInt64 = 1
 
     public init(_ uri: AMQPURI) throws(AMQPError) {
         self.uri = uri
         guard let state = amqp_new_connection() else { throw .connect(uri.description, "out of memory") }
         self.state = state
+        // From here every stored property is set, so a throw runs deinit, which destroys `state`.
         guard let socket = amqp_tcp_socket_new(state) else {
-            amqp_destroy_connection(state)
+            broken = true
             throw .connect(uri.description, "cannot create a socket")
         }
         var timeout = Glibc.timeval(tv_sec: 5, tv_usec: 0)
         let status = amqp_socket_open_noblock(socket, uri.host, Int32(uri.port), &timeout)
         guard status == AMQP_STATUS_OK.rawValue else {
-            amqp_destroy_connection(state)
+            broken = true
             throw .connect(uri.description, String(cString: amqp_error_string2(status)))
         }
         // Heartbeats stay off: rabbitmq-c only answers them inside its own calls, and a long store
         // write would then look like a dead client. A broken TCP connection is still noticed.
         let login = energy_amqp_login(state, uri.virtualHost, uri.user, uri.password, 0)
         guard login.reply_type == AMQP_RESPONSE_NORMAL else {
+            broken = true
             let why = Self.describe(login)
-            amqp_destroy_connection(state)
             throw .connect(uri.description, why.contains("ACCESS_REFUSED") || login.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
                            ? "login as \(uri.user) to vhost \(uri.virtualHost) failed (\(why))" : why)
         }
@@ -50,8 +54,10 @@ public final class AMQPConnection {
     public func close() {
         guard open else { return }
         open = false
-        _ = amqp_channel_close(state, channel, AMQP_REPLY_SUCCESS)
-        _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
+        if !broken {
+            _ = amqp_channel_close(state, channel, AMQP_REPLY_SUCCESS)
+            _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
+        }
         amqp_destroy_connection(state)
     }
 
@@ -275,9 +281,11 @@ public final class AMQPConnection {
         guard frame.frame_type == AMQP_FRAME_METHOD, let decoded = frame.payload.method.decoded else { return }
         switch frame.payload.method.id {
         case energy_amqp_channel_close_method():
+            broken = true
             let close = decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
             throw .broker("channel", "\(close.reply_code) \(Self.string(close.reply_text))")
         case energy_amqp_connection_close_method():
+            broken = true
             let close = decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
             throw .connectionLost(uri.description, "the broker closed it: \(close.reply_code) \(Self.string(close.reply_text))")
         default:
@@ -288,13 +296,23 @@ public final class AMQPConnection {
     private func check(_ operation: String) throws(AMQPError) {
         let reply = amqp_get_rpc_reply(state)
         guard reply.reply_type == AMQP_RESPONSE_NORMAL else {
-            if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION { throw .broker(operation, Self.describe(reply)) }
+            if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION {
+                broken = true
+                throw .broker(operation, Self.describe(reply))
+            }
             throw lost(reply)
         }
     }
 
-    private func lost(_ reply: amqp_rpc_reply_t) -> AMQPError { .connectionLost(uri.description, Self.describe(reply)) }
-    private func lost(_ status: Int32) -> AMQPError { .connectionLost(uri.description, String(cString: amqp_error_string2(status))) }
+    private func lost(_ reply: amqp_rpc_reply_t) -> AMQPError {
+        broken = true
+        return .connectionLost(uri.description, Self.describe(reply))
+    }
+
+    private func lost(_ status: Int32) -> AMQPError {
+        broken = true
+        return .connectionLost(uri.description, String(cString: amqp_error_string2(status)))
+    }
 
     private static func describe(_ reply: amqp_rpc_reply_t) -> String {
         switch reply.reply_type {
