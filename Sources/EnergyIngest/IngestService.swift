@@ -46,6 +46,14 @@ public final class IngestService {
         self.stop = stop
     }
 
+    /// Connects once and declares the topology, without retrying: a wrong URI, credentials or
+    /// vhost fail here at once instead of being retried forever by `run()`.
+    public func checkBroker() throws(AMQPError) {
+        let connection = try AMQPConnection(amqp)
+        defer { connection.close() }
+        try connection.declare(topology)
+    }
+
     /// Runs until a stop is requested. Throws only if the store is still failing at that point
     /// (the batch in flight then stays unacknowledged and is redelivered to the next run).
     public func run() throws {

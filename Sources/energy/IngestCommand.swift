@@ -62,6 +62,7 @@ struct IngestCommand: ParsableCommand {
             service.storeName = store.location
             service.batchSize = batchSize
             service.prefetch = UInt16(prefetch)
+            try service.checkBroker()
             let metrics = service.metrics
             let server = try MetricsHTTPServer(host: host, port: port) { path in
                 switch path {

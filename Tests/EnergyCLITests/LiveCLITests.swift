@@ -13,13 +13,16 @@ final class LiveFixture {
     let community: Community
     let communityPath: String
     let storePath: String
+    /// `--store` of the ingest: the SQLite file, or a MongoDB URI.
+    let store: String
     let amqp: String
     let from = "2026-10-20", to: String
 
-    init(vhost: Int, members: Int = 6, days: Int = 4) throws {
+    init(vhost: Int, members: Int = 6, days: Int = 4, store: String? = nil) throws {
         community = DemoCommunity.make(members: members, id: "eeg-live-\(vhost)")
         communityPath = folder.path + "/community.yaml"
         storePath = folder.path + "/energy.sqlite"
+        self.store = store ?? "sqlite:" + storePath
         try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
         amqp = try TestServers.amqpURI(vhost: vhost)
         to = try LocalDate(from).adding(days: days).description
@@ -44,8 +47,8 @@ final class LiveFixture {
 
     /// What the store holds for the range, in the same shape.
     func stored() throws -> [Int64: Int64] {
-        guard FileManager.default.fileExists(atPath: storePath) else { return [:] }
-        let store = try SQLiteStore(path: storePath)
+        if store.hasPrefix("sqlite:"), !FileManager.default.fileExists(atPath: storePath) { return [:] }
+        let store = try StoreLocation.parse(store).open()
         var result: [Int64: Int64] = [:]
         let range = community.calendar.quarterHours(from: try LocalDate(from), to: try LocalDate(to))
         try store.scanReadings(community: community.id, points: community.pointKeys, in: range) { qh, point, mwh in
@@ -76,7 +79,7 @@ final class LiveFixture {
 
     /// Starts `energy ingest` in the background; its standard error goes to `log`.
     func startIngest(_ extra: [String] = []) throws -> Process {
-        let process = CLI.process(["ingest", "--amqp", amqp, "--community", communityPath, "--store", "sqlite:" + storePath,
+        let process = CLI.process(["ingest", "--amqp", amqp, "--community", communityPath, "--store", store,
                                    "--host", "127.0.0.1", "--port", "0"] + extra, environment: [:])
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -251,6 +254,29 @@ func rabbitmqctl(_ arguments: String...) throws {
             try live.queueCounts().ingest + stored == expected.count
         }
         #expect(live.log.contains("stopped; every stored reading is acknowledged"))
+    }
+
+    @Test func mongoDBStoreGetsEveryReadingToo() throws {
+        let database = try TestDatabase()
+        let live = try LiveFixture(vhost: 7, members: 3, days: 2, store: database.uri)
+        let expected = try live.expected()
+        #expect(try live.simulate().status == 0)
+        let ingest = try live.startIngest()
+        defer { if ingest.isRunning { ingest.terminate() } }
+        try live.await("\(expected.count) readings stored in MongoDB") { live.storedCount() >= expected.count }
+        #expect(try live.stored() == expected)
+    }
+
+    @Test func wrongCredentialsFailAtOnceWithoutShowingThePassword() throws {
+        let live = try LiveFixture(vhost: 8, members: 3, days: 1)
+        let wrong = live.amqp.replacingOccurrences(of: "energy-test@", with: "not-the-password@")
+        let ingest = try CLI.run(["ingest", "--amqp", wrong, "--community", live.communityPath, "--store", live.store, "--port", "0",
+                                  "--host", "127.0.0.1"], timeout: 60)
+        #expect(ingest.status == 1 && ingest.stderr.contains("login as energy to vhost energy-test-8 failed"), "\(ingest.stderr)")
+        let simulate = try CLI.run(["simulate", "--amqp", wrong, "--community", live.communityPath, "--from", live.from, "--to", live.to],
+                                   timeout: 60)
+        #expect(simulate.status == 1 && simulate.stderr.contains("cannot connect to amqp://energy@127.0.0.1:5672/energy-test-8"), "\(simulate.stderr)")
+        #expect(!(ingest.stderr + simulate.stderr).contains("not-the-password"))
     }
 
     @Test func metricsAndHealthAreServed() throws {
