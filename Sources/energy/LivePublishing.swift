@@ -35,12 +35,20 @@ struct LivePublishing {
 
     /// Each quarter hour's readings when it ends on a simulated clock that starts at `from`
     /// (or now) and runs `speed` times faster than the wall clock; until `to`, or forever.
-    func realtime(from: LocalDate?, to: LocalDate?, speed: Double) throws {
+    /// With a `resumeFile`, the next quarter hour to publish is recorded there after each
+    /// confirmed one, and a restart goes on from it: quarter hours missed while it was down are
+    /// published at once, so there is no gap.
+    func realtime(from: LocalDate?, to: LocalDate?, speed: Double, resumeFile: String?) throws {
         let publisher = try publisher()
         let wallStart = Date().timeIntervalSince1970
-        let simulatedStart = from.map { Double(community.calendar.startOfDay($0)) } ?? wallStart
+        var simulatedStart = from.map { Double(community.calendar.startOfDay($0)) } ?? wallStart
         let end = to.map { QuarterHour(index: community.calendar.startOfDay($0) / QuarterHour.seconds) }
         var quarterHour = QuarterHour(containing: Int64(simulatedStart))
+        if let resumeFile, let resumed = try Self.readResume(resumeFile) {
+            quarterHour = resumed
+            // A demo clock (--from) goes on where it stopped; the real clock catches up at once.
+            simulatedStart = max(simulatedStart, Double(resumed.startSeconds))
+        }
         var day: (date: LocalDate, byQuarterHour: [QuarterHour: [Reading]])?
         printError("publishing \(community.id) in real time\(speed == 1 ? "" : " x\(speed)") from \(quarterHour) to \(uri)")
         while end.map({ quarterHour < $0 }) ?? true {
@@ -61,6 +69,18 @@ struct LivePublishing {
             try publisher.flush()
             printError("\(quarterHour): \(readings.count) readings confirmed")
             quarterHour = quarterHour.next
+            if let resumeFile { try Data((quarterHour.description + "\n").utf8).write(to: URL(fileURLWithPath: resumeFile), options: .atomic) }
+        }
+    }
+
+    /// The quarter hour recorded in a resume file, nil if there is none yet.
+    private static func readResume(_ path: String) throws -> QuarterHour? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            return try QuarterHour(startSeconds: try UTCTimestamp.parse(text))
+        } catch {
+            throw CLIError("resume file \(path) holds '\(text)', not the start of a quarter hour (\(error)); delete it to start afresh")
         }
     }
 }

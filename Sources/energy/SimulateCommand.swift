@@ -36,6 +36,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --realtime: let simulated time run this many times faster.", valueName: "n"))
     var speed: Double = 1
 
+    @Option(help: ArgumentHelp("With --realtime: record progress here and resume from it after a restart, without gaps.", valueName: "file"))
+    var resumeFile: String?
+
     func validate() throws {
         if amqp != nil, out != nil { throw ValidationError("give --out (CSV) or --amqp (broker), not both") }
         if realtime {
@@ -45,6 +48,7 @@ struct SimulateCommand: ParsableCommand {
             if dates.from != nil, dates.to != nil { _ = try dates.range(required: true) }
         } else {
             if speed != 1 { throw ValidationError("--speed only goes with --realtime") }
+            if resumeFile != nil { throw ValidationError("--resume-file only goes with --realtime") }
             _ = try dates.range(required: true)
         }
         if let amqp {
@@ -59,7 +63,7 @@ struct SimulateCommand: ParsableCommand {
                 if realtime {
                     let from = try dates.from.map { try LocalDate($0) }
                     let to = try dates.to.map { try LocalDate($0) }
-                    try publishing.realtime(from: from, to: to, speed: speed)
+                    try publishing.realtime(from: from, to: to, speed: speed, resumeFile: resumeFile)
                 } else if let (from, to) = try dates.range(required: true) {
                     try publishing.backfill(from: from, to: to)
                 }

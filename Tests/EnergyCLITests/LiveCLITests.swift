@@ -278,6 +278,63 @@ func rabbitmqctl(_ arguments: String...) throws {
         #expect(!(ingest.stderr + simulate.stderr).contains("not-the-password"))
     }
 
+    @Test func realtimeAtHighSpeedPublishesEveryQuarterHourOfTheRange() throws {
+        // vhost 6 is shared with the metrics test; the suite is serialized and each fixture purges.
+        let live = try LiveFixture(vhost: 6, members: 3, days: 1)
+        let expected = try live.expected()
+        // 100,000 x: the day's 96 quarter hours end within a second of wall time.
+        let published = try CLI.run(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--realtime",
+                                     "--from", live.from, "--to", live.to, "--speed", "100000"], timeout: 120)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stderr.components(separatedBy: "readings confirmed").count - 1 == 96)
+        let ingest = try live.startIngest()
+        defer { if ingest.isRunning { ingest.terminate() } }
+        try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
+        #expect(try live.stored() == expected)
+    }
+
+    @Test func realtimeKilledAndRestartedWithAResumeFileLeavesNoGap() throws {
+        let live = try LiveFixture(vhost: 6, members: 3, days: 1)
+        let expected = try live.expected()
+        let resume = live.folder.path + "/resume"
+        let arguments = ["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--realtime",
+                         "--from", live.from, "--to", live.to, "--speed", "9000", "--resume-file", resume]
+        // 9,000 x: a quarter hour every 0.1 s, the day in about 10 s; killed after a few.
+        let first = CLI.process(arguments, environment: [:])
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        try live.await("a few quarter hours published") {
+            ((try? String(contentsOfFile: resume, encoding: .utf8)) ?? "") >= live.from + "T01:00"
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let stoppedAt = try String(contentsOfFile: resume, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(stoppedAt < live.to, "the first run finished before it could be killed")
+        let second = try CLI.run(arguments, timeout: 120)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("from \(stoppedAt)"), "the restart must go on from \(stoppedAt): \(second.stderr)")
+        let ingest = try live.startIngest()
+        defer { if ingest.isRunning { ingest.terminate() } }
+        try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
+        #expect(try live.stored() == expected)
+    }
+
+    @Test func liveOptionsAreCheckedBeforeAnythingRuns() throws {
+        let live = try LiveFixture(vhost: 8, members: 3, days: 1)
+        let c = live.communityPath
+        for (arguments, message) in [
+            (["simulate", "--community", c, "--realtime"], "--realtime publishes to a broker: give --amqp"),
+            (["simulate", "--community", c, "--amqp", live.amqp, "--out", "x.csv", "--from", live.from, "--to", live.to], "not both"),
+            (["simulate", "--community", c, "--amqp", live.amqp, "--realtime", "--speed", "0"], "--speed must be a positive number"),
+            (["simulate", "--community", c, "--amqp", "http://broker", "--from", live.from, "--to", live.to], "must start with amqp://"),
+            (["ingest", "--community", c, "--amqp", live.amqp, "--port", "70000"], "--port must be from 0 to 65535"),
+        ] {
+            let result = try CLI.run(arguments, timeout: 60)
+            #expect(result.status == 64 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func metricsAndHealthAreServed() throws {
         let live = try LiveFixture(vhost: 6, members: 3, days: 1)
         let expected = try live.expected()
