@@ -25,16 +25,18 @@ test:
 	ENERGY_TEST_MONGODB_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \
 	ENERGY_TEST_MONGODB_ISOLATED_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_ISOLATED_PORT:-27218}/?directConnection=true" \
 	ENERGY_TEST_MONGODB_AUTH_URI="mongodb://energy:energy-test@127.0.0.1:$${ENERGY_TEST_MONGODB_AUTH_PORT:-27219}/energy_auth?directConnection=true&authSource=admin" \
+	ENERGY_TEST_AMQP_URI="amqp://energy:energy-test@127.0.0.1:$${ENERGY_TEST_AMQP_PORT:-5672}" \
 	  $(SWIFT) test; status=$$?; scripts/test-services.sh stop; exit $$status
 
-## Benchmarks (release build), embedded store and MongoDB test server; figures go to BENCHMARKS.md.
+## Benchmarks (release build), embedded store, MongoDB test server and the live path through RabbitMQ; figures go to BENCHMARKS.md.
 bench:
 	@scripts/install-deps.sh test
 	$(SWIFT) build -c release --product energy
 	$(SWIFT) build -c release --product EnergyBench
 	@scripts/test-services.sh start
 	.build/release/EnergyBench --energy .build/release/energy --out BENCHMARKS.md \
-	  --mongodb "mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true"; \
+	  --mongodb "mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \
+	  --amqp "amqp://energy:energy-test@127.0.0.1:$${ENERGY_TEST_AMQP_PORT:-5672}/energy-test-1"; \
 	  status=$$?; scripts/test-services.sh stop; exit $$status
 
 clean:

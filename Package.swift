@@ -23,15 +23,16 @@ let package = Package(
         .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
         .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC"]),
-        .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore"]),
+        .target(name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ"]),
+        .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore", "EnergyMessaging"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
         .executableTarget(name: "energy", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports", "EnergyBilling",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EnergyBench", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyIngest", "EnergyReports", "EnergyBilling",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
         ], path: "Benchmarks/EnergyBench"),
 
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
@@ -39,7 +40,8 @@ let package = Package(
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
-        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,14 +2,15 @@
 # Installs what the build and the tests need, if it is missing.
 # Usage: scripts/install-deps.sh [build|test]
 #   build: the C libraries energy links (Debian packages)
-#   test:  also a Python virtualenv (.venv) with the MongoDB-wire test server and openpyxl,
-#          a real XLSX reader for the tests that check statements cell by cell
+#   test:  also RabbitMQ (the broker of the live path's tests), a Python virtualenv (.venv) with
+#          the MongoDB-wire test server and openpyxl, a real XLSX reader for the tests that check
+#          statements cell by cell
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-build}
 
-packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev)
-[ "$mode" = test ] && packages+=(python3-venv)
+packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev)
+[ "$mode" = test ] && packages+=(python3-venv rabbitmq-server)
 
 missing=()
 for p in "${packages[@]}"; do

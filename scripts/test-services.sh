@@ -6,12 +6,17 @@
 #   one more open server on 127.0.0.1:$ENERGY_TEST_MONGODB_ISOLATED_PORT (27218) for the test that kills a
 #   rollup inside its transaction: the abandoned transaction lives on there until the server aborts
 #   it (60 s), and must not slow down the other tests meanwhile
+#   RabbitMQ on 127.0.0.1:$ENERGY_TEST_AMQP_PORT (5672), management off: user energy, password
+#   energy-test, fresh vhosts energy-test-1 … energy-test-$amqp_vhosts (one per live-path test);
+#   started only if it is installed and not already listening, stopped only if started here
 # Usage: scripts/test-services.sh start|stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${ENERGY_TEST_MONGODB_PORT:-27217}
 auth_port=${ENERGY_TEST_MONGODB_AUTH_PORT:-27219}
 isolated_port=${ENERGY_TEST_MONGODB_ISOLATED_PORT:-27218}
+amqp_port=${ENERGY_TEST_AMQP_PORT:-5672}
+amqp_vhosts=8
 state=.build/test-services
 mkdir -p "$state"
 
@@ -49,8 +54,32 @@ PY
   await_port "$auth_port"
 }
 
+# RabbitMQ as Debian installs it, configured for loopback only (the package starts nothing here).
+start_rabbitmq() {
+  command -v rabbitmq-server >/dev/null || { echo "rabbitmq-server is not installed: run scripts/install-deps.sh test" >&2; return 1; }
+  if ! listening "$amqp_port"; then
+    mkdir -p /etc/rabbitmq
+    printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$amqp_port" >/etc/rabbitmq/rabbitmq.conf
+    printf 'NODE_IP_ADDRESS=127.0.0.1\nexport ERL_EPMD_ADDRESS=127.0.0.1\n' >/etc/rabbitmq/rabbitmq-env.conf
+    rabbitmq-plugins disable --offline rabbitmq_management >/dev/null 2>&1 || true
+    ERL_EPMD_ADDRESS=127.0.0.1 rabbitmq-server -detached >"$state/rabbitmq.log" 2>&1
+    touch "$state/rabbitmq.started"
+    for _ in $(seq 1 300); do listening "$amqp_port" && break; sleep 0.1; done
+    listening "$amqp_port" || { echo "RabbitMQ did not start on 127.0.0.1:$amqp_port; see /var/log/rabbitmq" >&2; return 1; }
+  fi
+  rabbitmqctl -q await_startup --timeout 60
+  rabbitmqctl -q list_users | grep -q '^energy\b' || rabbitmqctl -q add_user energy energy-test >/dev/null
+  for i in $(seq 1 "$amqp_vhosts"); do
+    rabbitmqctl -q delete_vhost "energy-test-$i" >/dev/null 2>&1 || true
+    rabbitmqctl -q add_vhost "energy-test-$i" >/dev/null
+    rabbitmqctl -q set_permissions -p "energy-test-$i" energy '.*' '.*' '.*' >/dev/null
+  done
+}
+
 case "${1:-}" in
 start)
+  start_rabbitmq
+  echo "test RabbitMQ listening on 127.0.0.1:$amqp_port (vhosts energy-test-1..$amqp_vhosts)"
   for server in "mongodb:$port" "mongodb-isolated:$isolated_port"; do
     name=${server%%:*} p=${server##*:}
     if listening "$p"; then
@@ -67,6 +96,10 @@ start)
   echo "test MongoDB with authentication listening on 127.0.0.1:$auth_port"
   ;;
 stop)
+  if [ -f "$state/rabbitmq.started" ]; then
+    rabbitmqctl -q shutdown >/dev/null 2>&1 || true
+    rm -f "$state/rabbitmq.started"
+  fi
   for pidfile in "$state/mongodb.pid" "$state/mongodb-isolated.pid" "$state/mongodb-auth.pid"; do
     if [ -f "$pidfile" ]; then
       kill "$(cat "$pidfile")" 2>/dev/null || true

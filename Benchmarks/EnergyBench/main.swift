@@ -21,6 +21,12 @@ struct Options {
     var month = "2026-10"
     var repeats = 3
     var work = NSTemporaryDirectory() + "energy-bench"
+    /// The live path: a broker vhost to publish to and consume from.
+    var amqp: String?
+    var livePoints = 200
+    var liveDays = 7
+    /// Measure only the live path and replace its section in `out`, keeping the other figures.
+    var liveOnly = false
 }
 
 func parseOptions() -> Options {
@@ -38,6 +44,12 @@ func parseOptions() -> Options {
         case "--mongodb": o.mongodb = value
         case "--mongo-points": o.mongoPoints = Int(value) ?? o.mongoPoints
         case "--mongo-days": o.mongoDays = Int(value) ?? o.mongoDays
+        case "--amqp": o.amqp = value
+        case "--live-points": o.livePoints = Int(value) ?? o.livePoints
+        case "--live-days": o.liveDays = Int(value) ?? o.liveDays
+        case "--live-only":
+            o.liveOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
         default:
             FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             exit(64)
@@ -146,6 +158,14 @@ let o = parseOptions()
 let fm = FileManager.default
 try? fm.removeItem(atPath: o.work)
 try fm.createDirectory(atPath: o.work, withIntermediateDirectories: true)
+if o.liveOnly {
+    guard let amqp = o.amqp else { fatalError("--live-only needs --amqp URI") }
+    let section = try liveSection(o, uri: amqp)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingLiveSection(in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
 let month = try LocalMonth(o.month)
 let communityPath = o.work + "/community.yaml"
 let csvPath = o.work + "/readings.csv"
@@ -237,6 +257,9 @@ var md = """
     """
 if let mongodb = o.mongodb {
     md += try mongoSection(o, uri: mongodb, selfPath: selfPath)
+}
+if let amqp = o.amqp {
+    md += "\n" + (try liveSection(o, uri: amqp))
 }
 try md.write(toFile: o.out, atomically: true, encoding: .utf8)
 print(md)

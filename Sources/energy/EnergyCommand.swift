@@ -9,10 +9,10 @@ struct EnergyCommand: ParsableCommand {
             Stores: --store sqlite:PATH or mongodb://HOST/DATABASE (or the ENERGY_STORE or \
             MONGODB_URI variable); the default is \(StoreOptions.defaultPath).
             Dates are local dates of the community; --to is exclusive.
-            Exit codes: 0 done, 1 failed (or refused: bill), 2 done but some input rejected, 64 bad usage, 75 another rollup of the community is running.
+            Exit codes: 0 done (ingest: stopped by SIGTERM after acking its batch), 1 failed (or refused: bill), 2 done but some input rejected, 64 bad usage, 75 another rollup of the community is running.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SimulateCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self, BillCommand.self,
+        subcommands: [DemoCommand.self, SimulateCommand.self, IngestCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self, BillCommand.self,
                       RunsCommand.self]
     )
 }

@@ -5,6 +5,7 @@ import Foundation
 ///
 /// ```swift
 /// let uri = try TestServers.mongoURI(database: "energy_test_1")
+/// let broker = try TestServers.amqpURI(vhost: 1)
 /// ```
 public enum TestServers {
     /// The open MongoDB-wire test server, with `database` in the URI's path.
@@ -20,6 +21,12 @@ public enum TestServers {
     /// The test server that requires authentication (user `energy`, password `energy-test`).
     public static func authenticatingMongoURI() throws -> String { try uri("ENERGY_TEST_MONGODB_AUTH_URI") }
 
+    /// The test RabbitMQ with vhost `energy-test-N` (1…8; `scripts/test-services.sh start` creates
+    /// them empty). Tests that run at the same time take different numbers.
+    public static func amqpURI(vhost number: Int) throws -> String {
+        try uri("ENERGY_TEST_AMQP_URI") + "/energy-test-\(number)"
+    }
+
     /// A database name no other test uses.
     public static func uniqueDatabaseName(_ prefix: String = "energy_test") -> String {
         prefix + "_" + UUID().uuidString.prefix(8).lowercased()
@@ -27,7 +34,7 @@ public enum TestServers {
 
     private static func uri(_ variable: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-            throw TestSetupError("\(variable) is not set: run `make test`, which starts the test MongoDB servers")
+            throw TestSetupError("\(variable) is not set: run `make test`, which starts the test MongoDB servers and RabbitMQ")
         }
         return value
     }

@@ -1,0 +1,191 @@
+import EnergyCore
+import EnergyMessaging
+import EnergyStore
+import Foundation
+
+/// Consumes readings from the broker and stores each exactly once: messages are validated,
+/// written in batches through `ReadingStore.upsert` (idempotent, so a redelivery duplicates
+/// nothing; a changed value is a correction), and acknowledged only after the batch is
+/// committed, so a crash loses nothing. A message that can never be valid goes to the
+/// dead-letter queue at once, with its reason in the `x-energy-reason` header.
+///
+/// Blocking: run it on its own thread. Broker and store outages are retried with backoff;
+/// `stop.request()` finishes and acks the batch in flight, then `run()` returns.
+///
+/// ```swift
+/// let service = IngestService(amqp: uri, community: community, openStore: { try location.open() })
+/// try service.run()
+/// ```
+public final class IngestService {
+    public let amqp: AMQPURI
+    public let community: Community
+    public var topology = Topology.standard
+    /// Unacknowledged messages the broker may send ahead.
+    public var prefetch: UInt16 = 2000
+    /// Messages per store transaction.
+    public var batchSize = 1000
+    /// A batch that is not full is written after this long.
+    public var maxBatchDelay = 0.2
+    /// Longest pause between reconnection attempts.
+    public var maxBackoff = 5.0
+    public let metrics: IngestMetrics
+    public let stop: StopSignal
+    /// The store as log lines name it.
+    public var storeName = "the store"
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    private let openStore: () throws -> any ReadingStore
+    private var store: (any ReadingStore)?
+
+    public init(amqp: AMQPURI, community: Community, openStore: @escaping () throws -> any ReadingStore,
+                metrics: IngestMetrics = IngestMetrics(), stop: StopSignal = StopSignal()) {
+        self.amqp = amqp
+        self.community = community
+        self.openStore = openStore
+        self.metrics = metrics
+        self.stop = stop
+    }
+
+    /// Connects once and declares the topology, without retrying: a wrong URI, credentials or
+    /// vhost fail here at once instead of being retried forever by `run()`.
+    public func checkBroker() throws(AMQPError) {
+        let connection = try AMQPConnection(amqp)
+        defer { connection.close() }
+        try connection.declare(topology)
+    }
+
+    /// Runs until a stop is requested. Throws only if the store is still failing at that point
+    /// (the batch in flight then stays unacknowledged and is redelivered to the next run).
+    public func run() throws {
+        var backoff = 0.2
+        var attempt = 0
+        while !stop.isRequested {
+            do {
+                let connection = try AMQPConnection(amqp)
+                defer { connection.close() }
+                try connection.declare(topology)
+                try connection.setPrefetch(prefetch)
+                // Dead letters and acks of a batch take effect together at commit.
+                try connection.selectTransactions()
+                try connection.consume(queue: topology.queue)
+                metrics.setConnected(true)
+                log("consuming \(topology.queue) on \(amqp) into \(storeName)")
+                backoff = 0.2
+                attempt = 0
+                try consume(connection)
+                metrics.setConnected(false)
+                return
+            } catch let error as AMQPError {
+                metrics.setConnected(false)
+                attempt += 1
+                if attempt > 1 { metrics.countReconnect() }
+                log("\(error); retrying in \(String(format: "%.1f", backoff)) s")
+                stop.sleep(seconds: backoff)
+                backoff = min(backoff * 2, maxBackoff)
+            }
+        }
+    }
+
+    private struct Batch {
+        var readings: [Reading] = []
+        var deadLetters: [(AMQPConnection.Delivery, ReadingRejection)] = []
+        var lastTag: UInt64?
+        var firstArrival: Date?
+        var oldestTimestamp: Int64?
+        var count: Int { readings.count + deadLetters.count }
+    }
+
+    private func consume(_ connection: AMQPConnection) throws {
+        var batch = Batch()
+        while true {
+            if stop.isRequested {
+                try commit(&batch, on: connection)
+                log("stopped; every stored reading is acknowledged")
+                return
+            }
+            var wait = 200
+            if let first = batch.firstArrival {
+                wait = max(0, Int((maxBatchDelay - Date().timeIntervalSince(first)) * 1000))
+            }
+            if wait > 0, let delivery = try connection.nextDelivery(timeoutMilliseconds: wait) {
+                add(delivery, to: &batch)
+                if batch.count >= batchSize { try commit(&batch, on: connection) }
+            } else if batch.count > 0 {
+                try commit(&batch, on: connection)
+            }
+        }
+    }
+
+    private func add(_ delivery: AMQPConnection.Delivery, to batch: inout Batch) {
+        if batch.firstArrival == nil { batch.firstArrival = Date() }
+        batch.lastTag = delivery.deliveryTag
+        if let stamp = delivery.timestamp { batch.oldestTimestamp = min(batch.oldestTimestamp ?? stamp, stamp) }
+        do {
+            batch.readings.append(try validate(delivery.body))
+        } catch {
+            batch.deadLetters.append((delivery, error))
+        }
+    }
+
+    /// The reading in a message body, if it is one of this community's.
+    public func validate(_ body: [UInt8]) throws(ReadingRejection) -> Reading {
+        let (communityID, reading) = try ReadingMessage.decode(body)
+        guard communityID == community.id else {
+            throw ReadingRejection(.notInCommunity, "the message is for community '\(communityID)', this ingest stores '\(community.id)'")
+        }
+        do { try community.check(reading.point) } catch { throw ReadingRejection(.notInCommunity, "\(error)") }
+        return reading
+    }
+
+    /// Writes the readings (retrying a failing store), publishes the dead letters, acks everything
+    /// up to the last delivery and commits; only then are the messages gone from the queue.
+    private func commit(_ batch: inout Batch, on connection: AMQPConnection) throws {
+        guard let lastTag = batch.lastTag else { return }
+        var summary = UpsertSummary()
+        if !batch.readings.isEmpty { summary = try write(batch.readings) }
+        for (delivery, rejection) in batch.deadLetters {
+            log("dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)")
+            var headers = [("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.detail),
+                           ("x-energy-community", community.id)]
+            if let id = delivery.messageID { headers.append(("x-energy-message-id", id)) }
+            try connection.publish(exchange: topology.deadLetterExchange, routingKey: topology.queue, body: delivery.body,
+                                   messageID: delivery.messageID, timestamp: delivery.timestamp, headers: headers)
+        }
+        try connection.ack(lastTag, multiple: true)
+        try connection.commit()
+        let now = Date()
+        metrics.recordBatch(stored: summary, rejected: batch.deadLetters.map(\.1.reason),
+                            seconds: now.timeIntervalSince(batch.firstArrival ?? now),
+                            lagSeconds: batch.oldestTimestamp.map { now.timeIntervalSince1970 - Double($0) })
+        batch = Batch()
+    }
+
+    /// Stores readings, reopening the store and retrying with backoff while it fails. Gives up
+    /// only when a stop is requested.
+    private func write(_ readings: [Reading]) throws -> UpsertSummary {
+        var backoff = 0.2
+        while true {
+            do {
+                let store = try self.store ?? openStore()
+                self.store = store
+                return try store.upsert(readings, community: community)
+            } catch {
+                metrics.countStoreError()
+                store = nil
+                if stop.isRequested { throw IngestError.storeFailing("\(error)") }
+                log("store write failed (\(error)); retrying in \(String(format: "%.1f", backoff)) s")
+                stop.sleep(seconds: backoff)
+                backoff = min(backoff * 2, maxBackoff)
+            }
+        }
+    }
+}
+
+public enum IngestError: Error, CustomStringConvertible {
+    case storeFailing(String)
+    public var description: String {
+        switch self {
+        case let .storeFailing(why): return "stopped while the store was failing (\(why)); the unacknowledged batch will be redelivered"
+        }
+    }
+}
