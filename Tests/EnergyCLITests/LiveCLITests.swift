@@ -104,6 +104,13 @@ final class LiveFixture {
     }
 }
 
+/// Stops a background `energy` process and waits for it: an ingest still shutting down would
+/// otherwise consume the next test's messages from a shared vhost into its own store.
+func stop(_ process: Process) {
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+}
+
 func rabbitmqctl(_ arguments: String...) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/sbin/rabbitmqctl")
@@ -124,13 +131,34 @@ func rabbitmqctl(_ arguments: String...) throws {
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.contains("published \(expected.count) readings"), "\(published.stdout)")
         let ingest = try live.startIngest()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
         #expect(try live.stored() == expected)
         ingest.terminate()
         ingest.waitUntilExit()
         #expect(ingest.terminationStatus == 0, "\(live.log)")
         #expect(try live.queueCounts() == (0, 0))
+    }
+
+    @Test func aStoreOutageIsWaitedOutAndLosesNothing() throws {
+        let live = try LiveFixture(vhost: 1)
+        let expected = try live.expected()
+        // Another writer holds the store's write lock: every write of the ingest fails until it lets go.
+        let blocker = try SQLiteStore(path: live.storePath)
+        try blocker.db.execute("BEGIN EXCLUSIVE")
+        #expect(try live.simulate().status == 0)
+        let ingest = try live.startIngest(["--batch-size", "100"])
+        defer { stop(ingest) }
+        try live.await("the ingest to report the failing store", seconds: 60) { live.log.contains("store write failed") }
+        #expect(ingest.isRunning)
+        try blocker.db.execute("COMMIT")
+        try live.await("\(expected.count) readings stored after the outage") { live.storedCount() >= expected.count }
+        #expect(try live.stored() == expected)
+        ingest.terminate()
+        ingest.waitUntilExit()
+        #expect(ingest.terminationStatus == 0, "\(live.log)")
+        #expect(try live.queueCounts() == (0, 0))
+        #expect(try live.corrections() == 0)
     }
 
     @Test func killNineMidStreamThenRestartLosesAndDuplicatesNothing() throws {
@@ -145,7 +173,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let atKill = live.storedCount()
         try #require(atKill < expected.count, "ingest finished before it could be killed; publish more readings")
         let second = try live.startIngest()
-        defer { if second.isRunning { second.terminate() } }
+        defer { stop(second) }
         try live.await("all \(expected.count) readings stored after the restart") { live.storedCount() >= expected.count }
         second.terminate()
         second.waitUntilExit()
@@ -159,7 +187,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let live = try LiveFixture(vhost: 3, members: 10, days: 6)
         let expected = try live.expected()
         let ingest = try live.startIngest(["--batch-size", "100", "--prefetch", "300"])
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         let publisher = CLI.process(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--from", live.from, "--to", live.to],
                                     environment: [:])
         publisher.standardOutput = FileHandle.nullDevice
@@ -216,7 +244,7 @@ func rabbitmqctl(_ arguments: String...) throws {
             try publishValid()
         }
         let ingest = try live.startIngest()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         try live.await("\(poison.count) dead letters") { try live.queueCounts().dead >= poison.count }
         try live.await("\(valid.count) valid readings stored") { live.storedCount() >= valid.count }
         ingest.terminate()
@@ -261,7 +289,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let expected = try live.expected()
         #expect(try live.simulate().status == 0)
         let ingest = try live.startIngest()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         try live.await("\(expected.count) readings stored in MongoDB") { live.storedCount() >= expected.count }
         #expect(try live.stored() == expected)
     }
@@ -288,7 +316,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stderr.components(separatedBy: "readings confirmed").count - 1 == 96)
         let ingest = try live.startIngest()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
         #expect(try live.stored() == expected)
     }
@@ -315,7 +343,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("from \(stoppedAt)"), "the restart must go on from \(stoppedAt): \(second.stderr)")
         let ingest = try live.startIngest()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
         #expect(try live.stored() == expected)
     }
@@ -340,7 +368,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let expected = try live.expected()
         #expect(try live.simulate().status == 0)
         let ingest = try live.startIngest()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { stop(ingest) }
         try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
         try live.await("the port in the log") { live.log.contains("on http://127.0.0.1:") }
         let port = live.log.components(separatedBy: "on http://127.0.0.1:").last?.prefix { $0.isNumber } ?? ""
