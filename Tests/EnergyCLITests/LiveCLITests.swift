@@ -183,6 +183,31 @@ func rabbitmqctl(_ arguments: String...) throws {
         #expect(try live.corrections() == 0)
     }
 
+    @Test func aPublisherWhoseConnectionDropsRepublishesWhatWasNotConfirmed() throws {
+        let live = try LiveFixture(vhost: 4, members: 20, days: 20)
+        let expected = try live.expected()
+        let logPath = live.folder.path + "/simulate.log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let publisher = CLI.process(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--from", live.from, "--to", live.to],
+                                    environment: [:])
+        publisher.standardOutput = FileHandle.nullDevice
+        publisher.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try publisher.run()
+        defer { stop(publisher) }
+        try live.await("readings on the broker") { try live.queueCounts().ingest >= 2000 }
+        try #require(publisher.isRunning, "the publisher finished before its connection could be dropped")
+        // The broker drops the publisher's connection in the middle of the backfill.
+        try rabbitmqctl("close_all_connections", "-p", "energy-test-4", "test: the publisher's connection drops")
+        try live.await("the publisher to finish", seconds: 180) { !publisher.isRunning }
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        #expect(publisher.terminationStatus == 0, "\(log)")
+        #expect(log.contains("publishing again"), "the publisher never noticed the dropped connection: \(log)")
+        let ingest = try live.startIngest()
+        defer { stop(ingest) }
+        try live.await("all \(expected.count) readings stored") { live.storedCount() >= expected.count }
+        #expect(try live.stored() == expected)
+    }
+
     @Test func brokerRestartMidStreamLosesNothing() throws {
         let live = try LiveFixture(vhost: 3, members: 10, days: 6)
         let expected = try live.expected()
