@@ -208,6 +208,38 @@ func rabbitmqctl(_ arguments: String...) throws {
         #expect(try live.stored() == expected)
     }
 
+    @Test func nackedReadingsArePublishedAgainUntilTheBrokerTakesThem() throws {
+        let live = try LiveFixture(vhost: 5, members: 6, days: 3)
+        let expected = try live.expected()
+        // A full queue that rejects publishes: the broker nacks every reading beyond 500.
+        try rabbitmqctl("set_policy", "-p", "energy-test-5", "--apply-to", "queues", "full", "^energy\\.ingest$",
+                        #"{"max-length": 500, "overflow": "reject-publish"}"#)
+        var policySet = true
+        defer { if policySet { try? rabbitmqctl("clear_policy", "-p", "energy-test-5", "full") } }
+        let publisher = CLI.process(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--from", live.from, "--to", live.to],
+                                    environment: [:])
+        let outPath = live.folder.path + "/simulate.out"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        publisher.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        publisher.standardError = FileHandle.nullDevice
+        try publisher.run()
+        defer { stop(publisher) }
+        try live.await("the queue to fill up") { try live.queueCounts().ingest >= 500 }
+        sleep(1)
+        #expect(publisher.isRunning, "the publisher gave up or finished while the broker refused readings")
+        try rabbitmqctl("clear_policy", "-p", "energy-test-5", "full")
+        policySet = false
+        let ingest = try live.startIngest()
+        defer { stop(ingest) }
+        try live.await("the publisher to finish", seconds: 180) { !publisher.isRunning }
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        #expect(publisher.terminationStatus == 0, "\(out)")
+        let again = out.components(separatedBy: " published again").first?.split(separator: " ").last.flatMap { Int($0) } ?? 0
+        #expect(again > 0, "no reading was published again: \(out)")
+        try live.await("all \(expected.count) readings stored") { live.storedCount() >= expected.count }
+        #expect(try live.stored() == expected)
+    }
+
     @Test func brokerRestartMidStreamLosesNothing() throws {
         let live = try LiveFixture(vhost: 3, members: 10, days: 6)
         let expected = try live.expected()
