@@ -50,12 +50,7 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     let ingestStart = Date()
     let pid = spawn(o.energy, ["ingest", "--amqp", uri, "--community", communityPath, "--store", store,
                                "--host", "127.0.0.1", "--port", String(metricsPort)])
-    var stored = 0
-    while stored < readings {
-        usleep(50_000)
-        stored = storedReadings(port: metricsPort) ?? 0
-        if Date().timeIntervalSince(ingestStart) > 600 { fatalError("ingest stored only \(stored) of \(readings) readings in 600 s") }
-    }
+    awaitStored(readings, port: metricsPort, since: ingestStart, what: "ingest")
     let ingestSeconds = Date().timeIntervalSince(ingestStart)
     kill(pid, SIGTERM)
     var status: Int32 = 0
@@ -70,12 +65,7 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     let e2e = spawn(o.energy, ["ingest", "--amqp", uri, "--community", communityPath, "--store", endToEndStore,
                                "--host", "127.0.0.1", "--port", String(metricsPort)])
     _ = measure(o.energy, publishArgs)
-    stored = 0
-    while stored < readings {
-        usleep(50_000)
-        stored = storedReadings(port: metricsPort) ?? 0
-        if Date().timeIntervalSince(e2eStart) > 600 { fatalError("end to end: only \(stored) of \(readings) readings in 600 s") }
-    }
+    awaitStored(readings, port: metricsPort, since: e2eStart, what: "end to end")
     let e2eSeconds = Date().timeIntervalSince(e2eStart)
     kill(e2e, SIGTERM)
     wait4(e2e, &status, 0, &usage)
@@ -154,4 +144,14 @@ private func storedReadings(port: Int) -> Int? {
         total += Int(line.split(separator: " ").last ?? "") ?? 0
     }
     return total
+}
+
+/// Waits until the ingest's /metrics report `readings` stored; gives up after 600 s.
+func awaitStored(_ readings: Int, port: Int, since start: Date, what: String) {
+    var stored = 0
+    while stored < readings {
+        usleep(50_000)
+        stored = storedReadings(port: port) ?? 0
+        if Date().timeIntervalSince(start) > 600 { fatalError("\(what): only \(stored) of \(readings) readings stored in 600 s") }
+    }
 }

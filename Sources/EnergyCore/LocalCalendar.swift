@@ -107,6 +107,12 @@ public struct ZoneOffsetCache {
         return cached
     }
 
+    /// The UTC instant at which the local hour containing `seconds` starts.
+    public mutating func startOfHour(containing seconds: Int64) -> Int64 {
+        let local = seconds + Int64(offset(at: seconds))
+        return seconds - ((local % 3600) + 3600) % 3600
+    }
+
     /// Days since 1970-01-01 of the local date containing `seconds`.
     public mutating func localDay(containing seconds: Int64) -> Int {
         let local = seconds + Int64(offset(at: seconds))

@@ -34,8 +34,7 @@ public struct BucketGrid: Sendable {
             case .quarterHour:
                 key = seconds
             case .hour:
-                let local = seconds + Int64(offsets.offset(at: seconds))
-                key = seconds - ((local % 3600) + 3600) % 3600
+                key = offsets.startOfHour(containing: seconds)
             case .day:
                 key = Int64(offsets.localDay(containing: seconds))
             case .month:

@@ -90,6 +90,21 @@ final class LiveFixture {
         return process
     }
 
+    /// Starts `energy simulate --amqp` for the range in the background; its standard output and
+    /// error go to `simulateLogPath`.
+    func startPublisher() throws -> Process {
+        let process = CLI.process(["simulate", "--amqp", amqp, "--community", communityPath, "--from", from, "--to", to], environment: [:])
+        _ = FileManager.default.createFile(atPath: simulateLogPath, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: simulateLogPath))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    var simulateLogPath: String { folder.path + "/simulate.log" }
+    var simulateLog: String { (try? String(contentsOfFile: simulateLogPath, encoding: .utf8)) ?? "" }
+
     var logPath: String { folder.path + "/ingest.log" }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
@@ -186,20 +201,14 @@ func rabbitmqctl(_ arguments: String...) throws {
     @Test func aPublisherWhoseConnectionDropsRepublishesWhatWasNotConfirmed() throws {
         let live = try LiveFixture(vhost: 4, members: 20, days: 20)
         let expected = try live.expected()
-        let logPath = live.folder.path + "/simulate.log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let publisher = CLI.process(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--from", live.from, "--to", live.to],
-                                    environment: [:])
-        publisher.standardOutput = FileHandle.nullDevice
-        publisher.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try publisher.run()
+        let publisher = try live.startPublisher()
         defer { stop(publisher) }
         try live.await("readings on the broker") { try live.queueCounts().ingest >= 2000 }
         try #require(publisher.isRunning, "the publisher finished before its connection could be dropped")
         // The broker drops the publisher's connection in the middle of the backfill.
         try rabbitmqctl("close_all_connections", "-p", "energy-test-4", "test: the publisher's connection drops")
         try live.await("the publisher to finish", seconds: 180) { !publisher.isRunning }
-        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let log = live.simulateLog
         #expect(publisher.terminationStatus == 0, "\(log)")
         #expect(log.contains("publishing again"), "the publisher never noticed the dropped connection: \(log)")
         let ingest = try live.startIngest()
@@ -216,13 +225,7 @@ func rabbitmqctl(_ arguments: String...) throws {
                         #"{"max-length": 500, "overflow": "reject-publish"}"#)
         var policySet = true
         defer { if policySet { try? rabbitmqctl("clear_policy", "-p", "energy-test-5", "full") } }
-        let publisher = CLI.process(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--from", live.from, "--to", live.to],
-                                    environment: [:])
-        let outPath = live.folder.path + "/simulate.out"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        publisher.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        publisher.standardError = FileHandle.nullDevice
-        try publisher.run()
+        let publisher = try live.startPublisher()
         defer { stop(publisher) }
         try live.await("the queue to fill up") { try live.queueCounts().ingest >= 500 }
         sleep(1)
@@ -232,7 +235,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let ingest = try live.startIngest()
         defer { stop(ingest) }
         try live.await("the publisher to finish", seconds: 180) { !publisher.isRunning }
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let out = live.simulateLog
         #expect(publisher.terminationStatus == 0, "\(out)")
         let again = out.components(separatedBy: " published again").first?.split(separator: " ").last.flatMap { Int($0) } ?? 0
         #expect(again > 0, "no reading was published again: \(out)")
@@ -245,11 +248,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let expected = try live.expected()
         let ingest = try live.startIngest(["--batch-size", "100", "--prefetch", "300"])
         defer { stop(ingest) }
-        let publisher = CLI.process(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--from", live.from, "--to", live.to],
-                                    environment: [:])
-        publisher.standardOutput = FileHandle.nullDevice
-        publisher.standardError = FileHandle.nullDevice
-        try publisher.run()
+        let publisher = try live.startPublisher()
         try live.await("readings flowing before the broker restart") { live.storedCount() >= 300 }
         try rabbitmqctl("stop_app")
         sleep(1)

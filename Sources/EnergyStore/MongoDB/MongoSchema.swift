@@ -97,8 +97,7 @@ enum MongoRollupDocuments {
         let n = day.pointCount
         for q in 0..<day.quarterHourCount {
             let seconds = day.firstQuarterHour.startSeconds + Int64(q) * QuarterHour.seconds
-            let local = seconds + Int64(offsets.offset(at: seconds))
-            let start = seconds - ((local % 3600) + 3600) % 3600
+            let start = offsets.startOfHour(containing: seconds)
             if buckets.last?.start != start {
                 buckets.append(HourBucket(start: start, points: [EnergyTotals](repeating: EnergyTotals(), count: n)))
             }
