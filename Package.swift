@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.1.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries: each wrapped once, thinly, by one Swift file or folder.
@@ -27,8 +30,14 @@ let package = Package(
         .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore", "EnergyMessaging"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
+        .target(name: "EnergyAPI", dependencies: [
+            "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .executableTarget(name: "energy", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling", "EnergyAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EnergyBench", dependencies: [
@@ -42,6 +51,11 @@ let package = Package(
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyAPITests", dependencies: [
+            "EnergyAPI", "EnergyCore", "EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -38,8 +38,12 @@ public struct BillingRun {
         /// Quarter-hour series held in memory at once while writing workbooks (64 MB: about 1,300
         /// points of a month); members are written in batches that fit.
         public var seriesBudgetBytes: Int
+        /// Write only this member's statement files (no accounting CSV): a download of one
+        /// statement. Numbering and checks are those of the whole run.
+        public var onlyMember: String?
         public init(period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
-                    threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20) {
+                    threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20,
+                    onlyMember: String? = nil) {
             self.period = period
             self.mode = mode
             self.formats = formats
@@ -47,6 +51,7 @@ public struct BillingRun {
             self.allowIncomplete = allowIncomplete
             self.threads = max(1, threads)
             self.seriesBudgetBytes = seriesBudgetBytes
+            self.onlyMember = onlyMember
         }
     }
 
@@ -167,11 +172,15 @@ public struct BillingRun {
         let stems = figures.statements.indices.map {
             Self.fileStem(period: options.period, memberID: figures.statements[$0].member.id, number: numbers[$0])
         }
+        let members = figures.statements.indices.filter { options.onlyMember == nil || figures.statements[$0].member.id == options.onlyMember }
         if options.formats.contains(.csv) {
-            let name = (options.mode == .final ? "" : "preview-") + "statements-\(options.period.label).csv"
-            try Self.writeAtomically(StatementCSV.accounting(figures, numbers: numbers, issuedOn: issuedOn), to: directory + "/" + name)
-            files.append(directory + "/" + name)
-            for (i, statement) in figures.statements.enumerated() {
+            if options.onlyMember == nil {
+                let name = (options.mode == .final ? "" : "preview-") + "statements-\(options.period.label).csv"
+                try Self.writeAtomically(StatementCSV.accounting(figures, numbers: numbers, issuedOn: issuedOn), to: directory + "/" + name)
+                files.append(directory + "/" + name)
+            }
+            for i in members {
+                let statement = figures.statements[i]
                 let path = directory + "/" + stems[i] + ".csv"
                 try Self.writeAtomically(StatementCSV.detail(statement, number: numbers[i], currency: figures.tariff.currency), to: path)
                 files.append(path)
@@ -184,8 +193,8 @@ public struct BillingRun {
             let pointsPerBatch = max(1, options.seriesBudgetBytes / perPoint)
             var batches: [[Int]] = []
             var current: [Int] = [], currentPoints = 0
-            for (i, statement) in figures.statements.enumerated() {
-                let n = figures.pointIndices(of: statement.member).count
+            for i in members {
+                let n = figures.pointIndices(of: figures.statements[i].member).count
                 if !current.isEmpty && currentPoints + n > pointsPerBatch {
                     batches.append(current)
                     current = []
@@ -201,7 +210,7 @@ public struct BillingRun {
                 try Self.writeWorkbooks(batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
                                         directory: directory, threads: options.threads)
             }
-            files += stems.map { directory + "/" + $0 + ".xlsx" }
+            files += members.map { directory + "/" + stems[$0] + ".xlsx" }
         }
         return files
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct EnergyCommand: ParsableCommand {
+struct EnergyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "energy",
         abstract: "Readings, allocation, rollups and reports for renewable energy communities.",
@@ -13,6 +13,6 @@ struct EnergyCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, SimulateCommand.self, IngestCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self, BillCommand.self,
-                      RunsCommand.self]
+                      RunsCommand.self, ServeCommand.self]
     )
 }

@@ -1,0 +1,174 @@
+import EnergyCore
+import EnergyStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The request context of the API: who is asking, once the token is checked.
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var caller: Caller?
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.caller = nil
+    }
+}
+
+/// How `energy serve` runs: where, for which community and store, and how callers are checked.
+public struct APIConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The prefix the API gateway routes to us (`/team-1/energy`); "" for none. The operational
+    /// endpoints (/healthz, /readyz, /metrics) stay at the root, so the gateway never exposes them.
+    public var basePath: String
+    /// nil: no authentication (only with an explicit flag; everyone is an administrator).
+    public var oidc: OIDCSettings?
+    public var limits: RangeLimits
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, basePath: String = "", oidc: OIDCSettings?, limits: RangeLimits = .init()) {
+        self.host = host
+        self.port = port
+        self.basePath = APIConfiguration.normalized(basePath)
+        self.oidc = oidc
+        self.limits = limits
+    }
+
+    /// `team-1/energy/` → `/team-1/energy`; `/` → "".
+    public static func normalized(_ path: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return parts.isEmpty ? "" : "/" + parts.joined(separator: "/")
+    }
+}
+
+/// The longest date ranges one request may ask for, by granularity (a year of 15-minute values of
+/// one point is 35,040 rows; the limits keep answers below a few MB).
+public struct RangeLimits: Sendable {
+    public var quarterHourDays = 31
+    public var hourDays = 92
+    public var dayDays = 366
+    public var monthDays = 3_660
+    public var readingsDays = 31
+    public init() {}
+}
+
+/// The HTTP API: builds the router of `energy serve`.
+public struct APIServer: Sendable {
+    public let configuration: APIConfiguration
+    public let community: Community
+    public let stores: StoreConnections
+    public let metrics: APIMetrics
+    public let verifier: TokenVerifier?
+
+    public init(configuration: APIConfiguration, community: Community, store: any ReadingStore, fetch: (@Sendable (URL) async throws -> Data)? = nil) {
+        self.configuration = configuration
+        self.community = community
+        self.stores = StoreConnections(store)
+        self.metrics = APIMetrics()
+        self.verifier = configuration.oidc.map { TokenVerifier(settings: $0, fetch: fetch) }
+    }
+
+    public func makeRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorBodyMiddleware())
+
+        router.get("healthz") { _, _ in Self.text("ok\n") }
+        router.get("readyz") { _, _ in
+            do {
+                _ = try await stores.withStore { try $0.jobRuns(community: community.id, limit: 1) }
+                return Self.text("ready\n")
+            } catch {
+                throw APIError.unavailable("the store does not answer: \(error)")
+            }
+        }
+        router.get("metrics") { _, _ in
+            let id = community.id
+            let runs = try? await stores.withStore { try $0.jobRuns(community: id, limit: 200) }
+            metrics.update(community: id, runs: runs)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+
+        let base = router.group(RouterPath(configuration.basePath))
+        base.get("openapi.yaml") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        let api = base.group("api/v1").add(middleware: BearerAuthMiddleware(verifier: verifier))
+        CommunityRoutes(server: self).register(on: api)
+        return router
+    }
+
+    /// Runs the server until the process is told to stop (SIGTERM/SIGINT).
+    public func run(logger: Logger, onStart: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        if let verifier {
+            do { try await verifier.load() } catch {
+                logger.warning("cannot load the signing keys yet; requests will retry: \(error.message)")
+            }
+        } else {
+            logger.warning("authentication is OFF (--no-auth): every caller is an administrator. Never expose this server.")
+        }
+        let app = Application(router: makeRouter(),
+                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "energy"),
+                              onServerRunning: { channel in onStart(channel.localAddress?.port ?? 0) },
+                              logger: logger)
+        try await app.runService()
+    }
+
+    static func text(_ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func json(_ value: JSONText, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.rendered + "\n")))
+    }
+}
+
+/// Turns every failure into a JSON error body: the router's "no such route", and anything
+/// unexpected (logged, answered as 500 without internals).
+struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound: throw APIError.notFound("no route \(request.method.rawValue) \(request.uri.path)")
+            case .methodNotAllowed: throw APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed on \(request.uri.path)")
+            default: throw APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
+            }
+        } catch {
+            context.logger.error("request failed: \(request.method.rawValue) \(request.uri.path): \(error)")
+            throw APIError.internalError("the request failed inside the server; the server log has the details")
+        }
+    }
+}
+
+/// Checks the bearer token of every API request and puts the caller into the context.
+struct BearerAuthMiddleware: RouterMiddleware {
+    let verifier: TokenVerifier?
+
+    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        guard let verifier else {
+            context.caller = .unauthenticatedAdmin
+            return try await next(request, context)
+        }
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("no token: send 'Authorization: Bearer <access token>' from the realm's login")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthorized("the Authorization header must be 'Bearer <access token>'")
+        }
+        context.caller = try await verifier.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        return try await next(request, context)
+    }
+}

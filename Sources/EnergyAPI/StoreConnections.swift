@@ -1,0 +1,44 @@
+import EnergyStore
+import NIOPosix
+import Synchronization
+
+/// Store connections for concurrent requests. A store object serves one thread at a time and
+/// its calls block (SQLite, libmongoc), so each request borrows a connection and runs its store
+/// work on NIO's blocking-I/O thread pool, never on the threads that serve HTTP.
+public final class StoreConnections: Sendable {
+    /// Never lent out: only opens new connections (one at a time, under the lock).
+    private let seed: Mutex<StoreBox>
+    private let idle = Mutex<[StoreBox]>([])
+    private let maximumIdle: Int
+    public let location: String
+
+    public init(_ store: any ReadingStore, maximumIdle: Int = 8) {
+        self.seed = Mutex(StoreBox(store))
+        self.maximumIdle = maximumIdle
+        self.location = store.location
+    }
+
+    /// Runs `body` with a connection of its own, off the event loops.
+    public func withStore<T: Sendable>(_ body: @escaping @Sendable (any ReadingStore) throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive {
+            let box = try self.borrow()
+            // A connection whose call failed may be broken (a lost server): it is dropped, and
+            // the next request opens a fresh one.
+            let result = try body(box.store)
+            self.idle.withLock { if $0.count < self.maximumIdle { $0.append(box) } }
+            return result
+        }
+    }
+
+    private func borrow() throws -> StoreBox {
+        if let box = idle.withLock({ $0.popLast() }) { return box }
+        return try seed.withLock { StoreBox(try $0.store.openAnotherConnection()) }
+    }
+}
+
+/// A store connection handed between threads; only one thread uses it at a time (the pool
+/// guarantees it), which is what makes the unchecked sendability sound.
+final class StoreBox: @unchecked Sendable {
+    let store: any ReadingStore
+    init(_ store: any ReadingStore) { self.store = store }
+}
