@@ -71,7 +71,7 @@ struct CommunityRoutes: Sendable {
             if let point = row.point { fields.append(("direction", .string(point.direction.rawValue))) }
             let t = row.totals
             for (name, value) in [("consumed", t.consumed), ("produced", t.produced), ("shared", t.shared), ("grid", t.grid), ("surplus", t.surplus)] {
-                fields.append(("\(name)_kwh", .number(Formatting.kilowattHours(value, decimals: 6))))
+                fields.append(("\(name)_kwh", .number(Energy.kilowattHoursText(value))))
             }
             fields.append(("intervals", .int(t.intervals)))
             fields.append(("expected_intervals", .int(t.expectedIntervals)))
@@ -103,7 +103,7 @@ struct CommunityRoutes: Sendable {
             ("from", .string(from.description)), ("to", .string(to.description)),
             ("readings", .array(values.map { value in
                 .object([("start", .string(calendar.isoString(value.start.startSeconds))), ("direction", .string(value.direction.rawValue)),
-                         ("kwh", .number(Formatting.kilowattHours(value.milliwattHours, decimals: 6)))])
+                         ("kwh", .number(Energy.kilowattHoursText(value.milliwattHours)))])
             })),
         ]))
     }
