@@ -8,20 +8,32 @@ import Hummingbird
 /// The API's routes under `{base}/api/v1`: one community (the server's community file), its
 /// metering points' rollups and readings, statements and job runs. Members see only their own
 /// metering points and statements; everything community-wide is for administrators.
-struct CommunityRoutes: Sendable {
+public struct CommunityRoutes: Sendable {
     let server: APIServer
     var community: Community { server.community }
     var limits: RangeLimits { server.configuration.limits }
 
+    /// Every route, relative to `{base}/api/v1` (all GET). The OpenAPI document lists exactly
+    /// these; a test holds the two together.
+    public static let paths = ["me", "points", "community/rollups", "points/{zaehlpunkt}/rollups", "points/{zaehlpunkt}/readings",
+                               "statements", "statements/{number}", "runs"]
+
     func register(on api: RouterGroup<APIRequestContext>) {
-        api.get("me") { request, context in try me(request, context) }
-        api.get("points") { request, context in try points(request, context) }
-        api.get("community/rollups") { request, context in try await communityRollups(request, context) }
-        api.get("points/{zaehlpunkt}/rollups") { request, context in try await pointRollups(request, context) }
-        api.get("points/{zaehlpunkt}/readings") { request, context in try await readings(request, context) }
-        api.get("statements") { request, context in try await statements(request, context) }
-        api.get("statements/{number}") { request, context in try await statement(request, context) }
-        api.get("runs") { request, context in try await runs(request, context) }
+        typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
+        let handlers: [String: Handler] = [
+            "me": { try me($0, $1) },
+            "points": { try points($0, $1) },
+            "community/rollups": { try await communityRollups($0, $1) },
+            "points/{zaehlpunkt}/rollups": { try await pointRollups($0, $1) },
+            "points/{zaehlpunkt}/readings": { try await readings($0, $1) },
+            "statements": { try await statements($0, $1) },
+            "statements/{number}": { try await statement($0, $1) },
+            "runs": { try await runs($0, $1) },
+        ]
+        for path in Self.paths {
+            guard let handler = handlers[path] else { preconditionFailure("route \(path) has no handler") }
+            api.get(RouterPath(path), use: handler)
+        }
     }
 
     // MARK: Who and what
