@@ -40,6 +40,8 @@ RUN apt-get update \
     && useradd --system --uid 10001 --gid energy --home-dir /nonexistent --no-create-home \
         --shell /usr/sbin/nologin energy
 COPY --from=build /out/energy /usr/local/bin/energy
+# Fails the build here, not in the cluster, if a shared library is missing.
+RUN ["/usr/local/bin/energy", "--help"]
 # Nothing is written below / : HOME and temporary files go to /tmp (an emptyDir in Kubernetes).
 ENV HOME=/tmp TMPDIR=/tmp
 USER 10001:10001
