@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_DIR ?= energy-demo
 
-.PHONY: demo test bench build release deps clean
+.PHONY: demo test check-deploy bench build release deps clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,9 +17,16 @@ release: deps
 demo: build
 	.build/debug/energy demo $(DEMO_DIR)
 
-## The whole test suite, with the test servers it needs (started here, stopped after).
+## The deployment files checked offline (kustomize + strict schemas, yamllint, hadolint, promtool),
+## then the check's self-test: deliberately broken copies must each fail it. About a minute.
+check-deploy:
+	scripts/check-deploy.sh
+	scripts/check-deploy.sh --self-test
+
+## The whole test suite, with the test servers it needs (started here, stopped after), and check-deploy.
 test:
 	@scripts/install-deps.sh test
+	$(MAKE) --no-print-directory check-deploy
 	$(SWIFT) build --build-tests
 	@scripts/test-services.sh start
 	ENERGY_TEST_MONGODB_URI="mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \

