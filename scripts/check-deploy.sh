@@ -163,7 +163,7 @@ self_test() {
   local cases=(
     "Deployment field misspelt (replica: 2)|kubernetes|edit('deploy/overlays/aks/serve.yaml', 'replicas: 2', 'replica: 2')"
     "Deployment field of the wrong type (containerPort: \"9464\")|kubernetes|edit('deploy/overlays/aks/ingest.yaml', 'containerPort: 9464', 'containerPort: \"9464\"')"
-    "ServiceMonitor field misspelt (honourLabels)|kubernetes|edit('deploy/monitoring/servicemonitor.yaml', 'honorLabels: true', 'honourLabels: true')"
+    "ServiceMonitor field misspelt (honourLabels)|kubernetes|edit('deploy/monitoring/servicemonitor.yaml', 'honorLabels: false', 'honourLabels: false')"
     "ServiceMonitor interval not a duration|kubernetes|edit('deploy/monitoring/servicemonitor.yaml', 'interval: 30s', 'interval: 30 seconds')"
     "ServiceMonitor port no Service has|kubernetes|edit('deploy/monitoring/servicemonitor.yaml', '- port: metrics', '- port: metric')"
     "PrometheusRule field misspelt (fro:)|kubernetes|edit('deploy/monitoring/prometheusrule.yaml', 'for: 15m\n          labels:\n            severity: warning\n          annotations:\n            summary: Readings reach', 'fro: 15m\n          labels:\n            severity: warning\n          annotations:\n            summary: Readings reach')"
