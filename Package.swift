@@ -44,6 +44,8 @@ let package = Package(
         ]),
         .executableTarget(name: "EnergyBench", dependencies: [
             "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
         ], path: "Benchmarks/EnergyBench"),
 
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),

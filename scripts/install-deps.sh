@@ -4,7 +4,7 @@
 #   build:  the C libraries energy links (Debian packages)
 #   test:   also RabbitMQ (the broker of the live path's tests), a Python virtualenv (.venv) with
 #           the MongoDB-wire test server and openpyxl, a real XLSX reader for the tests that check
-#           statements cell by cell, and everything `deploy` installs
+#           statements cell by cell, wrk (the HTTP benchmark), and everything `deploy` installs
 #   deploy: only the tools of the offline deployment check (scripts/check-deploy.sh): promtool
 #           (Debian prometheus) and, in .venv, kubectl, kubernetes-validate, yamllint, hadolint
 set -euo pipefail
@@ -14,7 +14,7 @@ mode=${1:-build}
 case "$mode" in
   build) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev) ;;
   test) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev
-                  python3-venv rabbitmq-server prometheus) ;;
+                  python3-venv rabbitmq-server prometheus wrk) ;;
   deploy) packages=(python3-venv prometheus) ;;
   *) echo "usage: $0 [build|test|deploy]" >&2; exit 2 ;;
 esac

@@ -27,6 +27,9 @@ struct Options {
     var liveDays = 7
     /// Measure only the live path and replace its section in `out`, keeping the other figures.
     var liveOnly = false
+    /// The HTTP API: metering points of its community, and whether to measure only it.
+    var apiPoints = 200
+    var apiOnly = false
 }
 
 func parseOptions() -> Options {
@@ -47,6 +50,10 @@ func parseOptions() -> Options {
         case "--amqp": o.amqp = value
         case "--live-points": o.livePoints = Int(value) ?? o.livePoints
         case "--live-days": o.liveDays = Int(value) ?? o.liveDays
+        case "--api-points": o.apiPoints = Int(value) ?? o.apiPoints
+        case "--api-only":
+            o.apiOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
         case "--live-only":
             o.liveOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
@@ -166,6 +173,15 @@ if o.liveOnly {
     print(section)
     exit(0)
 }
+if o.apiOnly {
+    try fm.createDirectory(atPath: o.work, withIntermediateDirectories: true)
+    let section = try apiSection(o)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingAPISection(in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
+
 let month = try LocalMonth(o.month)
 let communityPath = o.work + "/community.yaml"
 let csvPath = o.work + "/readings.csv"
@@ -261,6 +277,7 @@ if let mongodb = o.mongodb {
 if let amqp = o.amqp {
     md += "\n" + (try liveSection(o, uri: amqp))
 }
+md += "\n" + (try apiSection(o))
 try md.write(toFile: o.out, atomically: true, encoding: .utf8)
 print(md)
 
