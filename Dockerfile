@@ -29,12 +29,13 @@ RUN swift build -c release --product energy --static-swift-stdlib \
 
 # --- runtime: Debian slim with only the shared C libraries energy links -------------------------
 FROM ${RUNTIME_IMAGE}
-# tzdata: communities bill by local days (Europe/Vienna); ca-certificates: TLS to MongoDB/RabbitMQ.
+# tzdata: communities bill by local days (Europe/Vienna); ca-certificates: TLS to MongoDB/RabbitMQ/Keycloak;
+# libcurl4: Foundation's URLSession, with which `serve` fetches Keycloak's signing keys.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libsqlite3-0 libmongoc-1.0-0 libbson-1.0-0 libxlsxwriter4 librabbitmq4 \
-        libstdc++6 tzdata ca-certificates \
+        libstdc++6 libcurl4 tzdata ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 energy \
     && useradd --system --uid 10001 --gid energy --home-dir /nonexistent --no-create-home \
