@@ -95,7 +95,14 @@ struct WrkResult {
 
 /// Runs wrk against `url` and reads its summary.
 func wrk(_ url: String, token: String?, connections: Int, seconds: Int) throws -> WrkResult {
-    var arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency"]
+    let (status, text) = runWrk(url, token: token, connections: connections, seconds: seconds)
+    guard status == 0 else { fatalError("wrk failed:\n\(text)") }
+    return try parseWrk(text)
+}
+
+/// wrk's exit status and what it printed.
+func runWrk(_ url: String, token: String?, connections: Int, seconds: Int) -> (Int32, String) {
+    var arguments = ["wrk", "-t\(min(2, connections))", "-c\(connections)", "-d\(seconds)s", "--latency"]
     if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
     arguments.append(url)
     let process = Process()
@@ -106,8 +113,10 @@ func wrk(_ url: String, token: String?, connections: Int, seconds: Int) throws -
     do { try process.run() } catch { fatalError("cannot run wrk (Debian package wrk; scripts/install-deps.sh test installs it): \(error)") }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else { fatalError("wrk failed:\n\(text)") }
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+func parseWrk(_ text: String) throws -> WrkResult {
     func value(after label: String) -> String? {
         guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return nil }
         return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(String.init)
@@ -142,10 +151,11 @@ private func spawnQuiet(_ executable: String, _ arguments: [String]) -> pid_t {
     return pid
 }
 
-/// Polls `url` with curl-free plain sockets (wrk's own dependency is all we assume): up to 30 s.
+/// Polls `url` with wrk itself until it answers: up to about a minute.
 private func waitForHTTP(_ url: String) -> Bool {
     for _ in 0..<300 {
-        if let result = try? wrk(url, token: nil, connections: 1, seconds: 1), result.requestsPerSecond > 0 { return true }
+        let (status, text) = runWrk(url, token: nil, connections: 1, seconds: 1)
+        if status == 0, let result = try? parseWrk(text), result.requestsPerSecond > 0 { return true }
         usleep(100_000)
     }
     return false

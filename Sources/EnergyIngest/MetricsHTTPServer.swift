@@ -22,7 +22,8 @@ public final class MetricsHTTPServer: @unchecked Sendable {
     private let respond: @Sendable (String) -> (status: Int, body: String)?
 
     public init(host: String, port: Int, respond: @escaping @Sendable (String) -> (status: Int, body: String)?) throws {
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a child process (a spawned `energy`) must not inherit the listening socket.
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HTTPServerError("cannot create a socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))

@@ -45,10 +45,12 @@ public struct RollupReport: Sendable {
         // totals[bucket * (n + 1) + i]; slot n is the community.
         var totals = [EnergyTotals](repeating: EnergyTotals(), count: grid.count * (n + 1))
         var rolledUp = Set<LocalDate>()
+        // One metering point: read only its rows, not the whole community's.
+        let only: [PointKey]? = scope == .meter ? zaehlpunkt.map { zp in points.filter { $0.zaehlpunkt == zp } } : nil
 
         switch granularity {
         case .day, .month:
-            for row in try store.dayRollups(community: community.id, from: from, to: to) {
+            for row in try store.dayRollups(community: community.id, from: from, to: to, of: only) {
                 guard let bucket = grid.bucketIndex(of: QuarterHour(containing: row.bucketStart)) else { continue }
                 rolledUp.insert(community.calendar.localDate(containing: row.bucketStart))
                 var t = row.totals
@@ -62,7 +64,7 @@ public struct RollupReport: Sendable {
             }
         case .quarterHour, .hour:
             let base = grid.quarterHours.lowerBound.index
-            try store.allocationSeries(community: community.id, from: from, to: to) { series in
+            try store.allocationSeries(community: community.id, from: from, to: to, of: only) { series in
                 guard let i = indexOf[series.point] else { return }
                 rolledUp.insert(series.date)
                 let direction = series.point.direction

@@ -40,14 +40,16 @@ public protocol ReadingStore: AnyObject {
     /// Recomputes a month's rollups from its day rollups.
     func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws
 
-    /// Day rollups of local days `from..<to`.
-    func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup]
+    /// Day rollups of local days `from..<to`; with `points`, only theirs (no community rows).
+    func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup]
 
-    /// Month rollups of months `from..<to`.
-    func monthRollups(community: String, from: LocalMonth, to: LocalMonth) throws -> [StoredRollup]
+    /// Month rollups of months `from..<to`; with `points`, only theirs (no community rows).
+    func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup]
 
-    /// The stored per-quarter-hour allocation of local days `from..<to`, one record per (day, point).
-    func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws
+    /// The stored per-quarter-hour allocation of local days `from..<to`, one record per (day, point);
+    /// with `points`, only theirs.
+    func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
+                          _ body: (AllocationSeries) throws -> Void) throws
 
     // MARK: Leases
 
@@ -75,6 +77,23 @@ public protocol ReadingStore: AnyObject {
     func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64
     func finishRun(_ id: Int64, _ result: JobRunResult, finishedAt: Int64) throws
     func jobRuns(community: String?, limit: Int) throws -> [JobRun]
+}
+
+extension ReadingStore {
+    /// Day rollups of every point and the community.
+    public func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup] {
+        try dayRollups(community: community, from: from, to: to, of: nil)
+    }
+
+    /// Month rollups of every point and the community.
+    public func monthRollups(community: String, from: LocalMonth, to: LocalMonth) throws -> [StoredRollup] {
+        try monthRollups(community: community, from: from, to: to, of: nil)
+    }
+
+    /// The allocation records of every point.
+    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws {
+        try allocationSeries(community: community, from: from, to: to, of: nil, body)
+    }
 }
 
 /// What an upsert did.

@@ -266,18 +266,26 @@ public final class SQLiteStore: ReadingStore {
         }
     }
 
-    public func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup] {
-        try rollups(table: "rollups_day", column: "day", community: community, from: from.description, to: to.description)
+    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
+        try rollups(table: "rollups_day", column: "day", community: community, from: from.description, to: to.description, of: points)
     }
 
-    public func monthRollups(community: String, from: LocalMonth, to: LocalMonth) throws -> [StoredRollup] {
-        try rollups(table: "rollups_month", column: "month", community: community, from: from.description, to: to.description)
+    public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
+        try rollups(table: "rollups_month", column: "month", community: community, from: from.description, to: to.description, of: points)
     }
 
-    private func rollups(table: String, column: String, community: String, from: String, to: String) throws -> [StoredRollup] {
+    /// `AND point IN (…)` for `points` (their integer ids, never text), or nothing.
+    private func pointFilter(_ points: [PointKey]?) -> String {
+        guard let points else { return "" }
+        let wanted = Set(points)
+        let ids = pointsByID.filter { wanted.contains($0.value) }.keys.sorted()
+        return " AND point IN (" + (ids.isEmpty ? "-1" : ids.map(String.init).joined(separator: ",")) + ")"
+    }
+
+    private func rollups(table: String, column: String, community: String, from: String, to: String, of points: [PointKey]?) throws -> [StoredRollup] {
         let statement = try db.prepare("""
             SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals
-            FROM \(table) WHERE community = ?1 AND \(column) >= ?2 AND \(column) < ?3 ORDER BY start, point
+            FROM \(table) WHERE community = ?1 AND \(column) >= ?2 AND \(column) < ?3\(pointFilter(points)) ORDER BY start, point
             """)
         try statement.bind([.text(community), .text(from), .text(to)])
         var rows: [StoredRollup] = []
@@ -295,10 +303,11 @@ public final class SQLiteStore: ReadingStore {
         return rows
     }
 
-    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws {
+    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
+                                 _ body: (AllocationSeries) throws -> Void) throws {
         let statement = try db.prepare("""
             SELECT day, point, start, quarter_hours, series FROM allocations
-            WHERE community = ?1 AND day >= ?2 AND day < ?3 ORDER BY day, point
+            WHERE community = ?1 AND day >= ?2 AND day < ?3\(pointFilter(points)) ORDER BY day, point
             """)
         try statement.bind([.text(community), .text(from.description), .text(to.description)])
         while try statement.step() {

@@ -166,6 +166,17 @@ final class TestStore {
         #expect(rows.count == 4)
         #expect(rows.first { $0.point == nil }?.totals == allocation.communityTotals)
         #expect(rows.first { $0.point == community.pointKeys[2] }?.totals == allocation.totals(ofPoint: 2))
+
+        // Read for some points only: exactly their rows, no community row, nothing of the others.
+        let some = [community.pointKeys[2], community.pointKeys[0]]
+        let filtered = try store.dayRollups(community: community.id, from: day, to: day.adding(days: 1), of: some)
+        #expect(Set(filtered.compactMap(\.point)) == Set(some) && filtered.count == 2)
+        #expect(filtered.first { $0.point == community.pointKeys[2] }?.totals == allocation.totals(ofPoint: 2))
+        var filteredSeries: [AllocationSeries] = []
+        try store.allocationSeries(community: community.id, from: day, to: day.adding(days: 1), of: [community.pointKeys[1]]) { filteredSeries.append($0) }
+        #expect(filteredSeries.map(\.point) == [community.pointKeys[1]])
+        #expect(filteredSeries.first?.interleaved == allocation.interleavedSeries(ofPoint: 1))
+        #expect(try store.dayRollups(community: community.id, from: day, to: day.adding(days: 1), of: []).isEmpty)
     }
 
     @Test(arguments: Backend.allCases)

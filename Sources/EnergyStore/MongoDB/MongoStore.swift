@@ -263,27 +263,39 @@ public final class MongoStore: ReadingStore {
         }
     }
 
-    public func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup] {
-        try rollups("rollups_day", key: "day", community: community, from: from.description, to: to.description)
+    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
+        try rollups("rollups_day", key: "day", community: community, from: from.description, to: to.description, of: points)
     }
 
-    public func monthRollups(community: String, from: LocalMonth, to: LocalMonth) throws -> [StoredRollup] {
-        try rollups("rollups_month", key: "month", community: community, from: from.description, to: to.description)
+    public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
+        try rollups("rollups_month", key: "month", community: community, from: from.description, to: to.description, of: points)
     }
 
-    private func rollups(_ collection: String, key: String, community: String, from: String, to: String) throws -> [StoredRollup] {
+    private func rollups(_ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?) throws -> [StoredRollup] {
         var rows: [StoredRollup] = []
-        try db.find(collection, filter: BSONDocument(["community": .string(community),
-                                                      key: .document(BSONDocument(["$gte": .string(from), "$lt": .string(to)]))]),
-                    options: BSONDocument(["sort": .document(BSONDocument(["ts": .int32(1), "zp": .int32(1)]))])) { doc in
-            if let row = MongoRollupDocuments.row(doc) { rows.append(row) }
+        let filter = BSONDocument(["community": .string(community), key: .document(BSONDocument(["$gte": .string(from), "$lt": .string(to)]))])
+        let wanted = points.map(Set.init)
+        if let points { filter.append("zp", Self.anyOf(points)) }
+        try db.find(collection, filter: filter, options: BSONDocument(["sort": .document(BSONDocument(["ts": .int32(1), "zp": .int32(1)]))])) { doc in
+            guard let row = MongoRollupDocuments.row(doc) else { return }
+            if let wanted, !(row.point.map(wanted.contains) ?? false) { return }
+            rows.append(row)
         }
         return rows
     }
 
-    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, _ body: (AllocationSeries) throws -> Void) throws {
-        try db.find("allocations", filter: BSONDocument(["community": .string(community),
-                                                         "day": .document(BSONDocument(["$gte": .string(from.description), "$lt": .string(to.description)]))]),
+    /// `{"$in": [zaehlpunkte]}`: values the store built from parsed `Zaehlpunkt`s, never client text.
+    private static func anyOf(_ points: [PointKey]) -> BSONValue {
+        .document(BSONDocument(["$in": .array(Array(Set(points.map(\.zaehlpunkt.description))).sorted().map(BSONValue.string))]))
+    }
+
+    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
+                                 _ body: (AllocationSeries) throws -> Void) throws {
+        let filter = BSONDocument(["community": .string(community),
+                                   "day": .document(BSONDocument(["$gte": .string(from.description), "$lt": .string(to.description)]))])
+        let wanted = points.map(Set.init)
+        if let points { filter.append("zaehlpunkt", Self.anyOf(points)) }
+        try db.find("allocations", filter: filter,
                     options: BSONDocument(["sort": .document(BSONDocument(["day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)]))])) { doc in
             guard let dayText = doc.string("day"), let date = try? LocalDate(dayText), let zpText = doc.string("zaehlpunkt"),
                   let zp = try? Zaehlpunkt(zpText), let direction = doc.string("direction").flatMap(Direction.init(rawValue:)),
@@ -291,6 +303,7 @@ public final class MongoStore: ReadingStore {
             guard let series = AllocationRecord.decode(blob, quarterHours: Int(count)) else {
                 throw MongoError(server: pool.server, code: 0, message: "allocation record of \(zp) on \(date) does not hold \(count) quarter hours")
             }
+            if let wanted, !wanted.contains(PointKey(zaehlpunkt: zp, direction: direction)) { return }
             try body(AllocationSeries(date: date, point: PointKey(zaehlpunkt: zp, direction: direction),
                                       firstQuarterHour: QuarterHour(index: start / 1000 / QuarterHour.seconds), interleaved: series))
         }
