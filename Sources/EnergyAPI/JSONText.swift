@@ -44,6 +44,13 @@ public indirect enum JSONText: Sendable, Equatable {
     }
 
     static func escape(_ s: String, into out: inout String) {
+        // Most strings (dates, ids, field names) need no escaping: append them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0x80 }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
