@@ -161,10 +161,3 @@ private func waitForHTTP(_ url: String) -> Bool {
     return false
 }
 
-/// Replaces the API section of `text` (or appends it).
-func replacingAPISection(in text: String, with section: String) -> String {
-    guard let start = text.range(of: "## HTTP API") else { return text + (text.hasSuffix("\n\n") ? "" : "\n") + section }
-    let rest = text[start.upperBound...]
-    let end = rest.range(of: "\n## ").map { text.index(after: $0.lowerBound) } ?? text.endIndex
-    return String(text[..<start.lowerBound]) + section + (end == text.endIndex ? "" : "\n" + text[end...])
-}

@@ -95,14 +95,6 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
 }
 
 /// Replaces the `## Live path` section of a BENCHMARKS.md text (or appends it).
-func replacingLiveSection(in text: String, with section: String) -> String {
-    guard let start = text.range(of: "## Live path (RabbitMQ)") else {
-        return text + (text.hasSuffix("\n\n") ? "" : "\n") + section
-    }
-    let rest = text[start.upperBound...]
-    let end = rest.range(of: "\n## ").map { text.index(after: $0.lowerBound) } ?? text.endIndex
-    return String(text[..<start.lowerBound]) + section + (end == text.endIndex ? "" : "\n" + text[end...])
-}
 
 private func spawn(_ executable: String, _ arguments: [String]) -> pid_t {
     var pid: pid_t = 0

@@ -30,6 +30,18 @@ struct Options {
     /// The HTTP API: metering points of its community, and whether to measure only it.
     var apiPoints = 200
     var apiOnly = false
+    /// Measure only the MongoDB section (with --mongodb) and replace it in `out`.
+    var mongoOnly = false
+}
+
+/// `text` with the section under `heading` (up to the next `## `) replaced by `section`, or with
+/// `section` appended: a partial run updates its own figures and keeps the others.
+func replacingSection(_ heading: String, in text: String, with section: String) -> String {
+    let body = section.hasPrefix("\n") ? String(section.dropFirst()) : section
+    guard let start = text.range(of: heading) else { return text + (text.hasSuffix("\n\n") ? "" : "\n") + body }
+    let rest = text[start.upperBound...]
+    let end = rest.range(of: "\n## ").map { text.index(after: $0.lowerBound) } ?? text.endIndex
+    return String(text[..<start.lowerBound]) + body + (end == text.endIndex ? "" : "\n" + text[end...])
 }
 
 func parseOptions() -> Options {
@@ -51,6 +63,9 @@ func parseOptions() -> Options {
         case "--live-points": o.livePoints = Int(value) ?? o.livePoints
         case "--live-days": o.liveDays = Int(value) ?? o.liveDays
         case "--api-points": o.apiPoints = Int(value) ?? o.apiPoints
+        case "--mongo-only":
+            o.mongoOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
         case "--api-only":
             o.apiOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
@@ -169,15 +184,24 @@ if o.liveOnly {
     guard let amqp = o.amqp else { fatalError("--live-only needs --amqp URI") }
     let section = try liveSection(o, uri: amqp)
     let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
-    try replacingLiveSection(in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    try replacingSection("## Live path (RabbitMQ)", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
     print(section)
     exit(0)
 }
+if o.mongoOnly, let mongodb = o.mongodb {
+    try fm.createDirectory(atPath: o.work, withIntermediateDirectories: true)
+    let section = try mongoSection(o, uri: mongodb, selfPath: URL(fileURLWithPath: CommandLine.arguments[0]).path)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingSection("## MongoDB backend", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
+
 if o.apiOnly {
     try fm.createDirectory(atPath: o.work, withIntermediateDirectories: true)
     let section = try apiSection(o)
     let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
-    try replacingAPISection(in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    try replacingSection("## HTTP API", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
     print(section)
     exit(0)
 }
@@ -334,10 +358,10 @@ func mongoSection(_ o: Options, uri: String, selfPath: String) throws -> String 
 
         | what | figure | baseline (same run) | ratio | target |
         |---|---|---|---|---|
-        | rollup (allocation + hour/day/month rollup documents + allocation records, one transaction per day) | \(f(rollup)) s, peak \(f(peak, 0)) MB | bare scan of the same readings through the same driver code: \(f(scan)) s | \(f(rollup / scan)) x | ≤ 1.5 x: \(verdict(rollup / scan <= 1.5)) |
+        | rollup (allocation records, day and month rollups, hour rollups as one bucket document per point and day; one transaction per day) | \(f(rollup)) s, peak \(f(peak, 0)) MB | bare scan of the same readings through the same driver code: \(f(scan)) s | \(f(rollup / scan)) x | ≤ 1.5 x: \(verdict(rollup / scan <= 1.5)) |
         | import of the canonical CSV | \(f(Double(rows) / imported.seconds, 0)) rows/s (\(f(imported.seconds)) s) | bare unordered bulk insert of the same documents, same indexes: \(f(Double(rows) / baseline.seconds, 0)) rows/s | \(f(baseline.seconds / imported.seconds)) x its rate | |
 
-        Reproduce: `make bench` (MongoDB part: `--mongodb URI --mongo-points \(o.mongoPoints) --mongo-days \(o.mongoDays)`).
+        Reproduce: `make bench` (this section alone: `.build/release/EnergyBench --mongo-only --mongodb URI --mongo-points \(o.mongoPoints) --mongo-days \(o.mongoDays)`).
 
         """
 }

@@ -22,6 +22,16 @@ final class TestDatabase {
         return counts
     }
 
+    /// Hour entries (in the hour bucket documents) per local day.
+    func hourEntriesByDay() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try store().db.find("rollups_hour", filter: BSONDocument()) { doc in
+            let object = try JSONSerialization.jsonObject(with: Data(doc.json.utf8)) as? [String: Any]
+            counts[doc.string("day") ?? "?", default: 0] += (object?["hours"] as? [Any])?.count ?? 0
+        }
+        return counts
+    }
+
     deinit { _ = try? MongoStore(uri: uri).db.command(BSONDocument(["dropDatabase": .int32(1)])) }
 }
 
@@ -122,11 +132,14 @@ final class TestDatabase {
         func consistent() throws -> (complete: Int, partial: [String]) {
             let days = try mongo.countByDay("rollups_day")
             let hours = try mongo.countByDay("rollups_hour")
+            let hourEntries = try mongo.hourEntriesByDay()
             let allocations = try mongo.countByDay("allocations")
             var partial: [String] = []
             for (day, count) in days {
                 let hoursOfDay = day == "2026-10-25" ? 25 : 24
-                if count != points + 1 || hours[day] != (points + 1) * hoursOfDay || allocations[day] != points { partial.append(day) }
+                if count != points + 1 || hours[day] != points + 1 || hourEntries[day] != (points + 1) * hoursOfDay || allocations[day] != points {
+                    partial.append(day)
+                }
             }
             for day in Set(hours.keys).union(allocations.keys) where days[day] == nil { partial.append(day) }
             return (days.count, partial)

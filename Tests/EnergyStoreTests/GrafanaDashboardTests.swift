@@ -16,6 +16,9 @@ import Testing
         var collection: String
         var aggregation: String
         var valueFields: [String]
+        var timeseries = false
+        var autoTimeBound = false
+        var autoTimeBoundAtStart = false
     }
 
     func queries() throws -> (panels: [String: Query], variable: Query) {
@@ -28,19 +31,31 @@ import Testing
             #expect((target["datasource"] as? [String: Any])?["uid"] as? String == "energy-mongodb")
             panels[panel["title"] as? String ?? ""] = Query(collection: target["collection"] as? String ?? "",
                                                             aggregation: target["aggregation"] as? String ?? "",
-                                                            valueFields: target["valueFields"] as? [String] ?? [])
+                                                            valueFields: target["valueFields"] as? [String] ?? [],
+                                                            timeseries: target["queryType"] as? String == "Timeseries",
+                                                            autoTimeBound: target["autoTimeBound"] as? Bool ?? false,
+                                                            autoTimeBoundAtStart: target["autoTimeBoundAtStart"] as? Bool ?? false)
         }
         let variables = (json["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
         let zp = try #require(variables.first { $0["name"] as? String == "zaehlpunkt" }?["query"] as? [String: Any])
         return (panels, Query(collection: zp["collection"] as? String ?? "", aggregation: zp["aggregation"] as? String ?? "", valueFields: []))
     }
 
-    /// The plugin's variables and its automatic time bound on `ts`.
+    /// What Grafana and the plugin do to a query: Grafana replaces the variables in the
+    /// aggregation text (`$community`, `$zaehlpunkt`, and the range as `$__from`/`$__to` in ms);
+    /// for time series with the automatic time bound the plugin adds `{$match: {ts: {$gte: from,
+    /// $lte: to}}}` before the pipeline or, by default, after it.
     func run(_ query: Query, on store: MongoStore, community: String, zaehlpunkt: String = "", from: Int64, to: Int64) throws -> [[String: Any]] {
+        let fromMs = from * 1000, toMs = to * 1000 - 1   // Grafana's range end is inclusive
         let stages = query.aggregation.replacingOccurrences(of: "\"$community\"", with: "\"\(community)\"")
             .replacingOccurrences(of: "\"$zaehlpunkt\"", with: "\"\(zaehlpunkt)\"")
-        let bound = "{\"$match\": {\"ts\": {\"$gte\": {\"$date\": {\"$numberLong\": \"\(from * 1000)\"}}, \"$lt\": {\"$date\": {\"$numberLong\": \"\(to * 1000)\"}}}}}"
-        let pipeline = try BSONDocument(json: "{\"pipeline\": [\(bound), \(stages.dropFirst())}")
+            .replacingOccurrences(of: "$__from", with: String(fromMs)).replacingOccurrences(of: "$__to", with: String(toMs))
+        let bound = "{\"$match\": {\"ts\": {\"$gte\": {\"$date\": {\"$numberLong\": \"\(fromMs)\"}}, \"$lte\": {\"$date\": {\"$numberLong\": \"\(toMs)\"}}}}}"
+        var pipelineText = String(stages.dropFirst().dropLast())
+        if query.timeseries && query.autoTimeBound {
+            pipelineText = query.autoTimeBoundAtStart ? bound + ", " + pipelineText : pipelineText + ", " + bound
+        }
+        let pipeline = try BSONDocument(json: "{\"pipeline\": [\(pipelineText)]}")
         var rows: [[String: Any]] = []
         try store.db.aggregate(query.collection, pipeline: pipeline) { doc in
             rows.append(try JSONSerialization.jsonObject(with: Data(doc.json.utf8)) as? [String: Any] ?? [:])
@@ -107,5 +122,16 @@ import Testing
                              zaehlpunkt: meter.point!.zaehlpunkt.description, from: start, to: end)
         #expect(series.count == 24 + 25 + 24)
         #expect(abs(series.map { number($0["consumed_kwh"]) }.reduce(0, +) - kwh(meter.totals.consumed)) < 1e-6)
+
+        // A narrower dashboard range: the tables sum only its days, the hour charts show only its
+        // hours, also when the range starts in the middle of a day.
+        let firstDay = try RollupReport(store: store, community: community, scope: .community, granularity: .day, from: from, to: from.adding(days: 1)).rows[0].totals
+        let oneDay = try run(try #require(panels["Totals of the time range (kWh)"]), on: store, community: community.id,
+                             from: start, to: community.calendar.startOfDay(from.adding(days: 1)))
+        #expect(oneDay.count == 1)
+        #expect(abs(number(oneDay.first?["consumed_kwh"]) - kwh(firstDay.consumed)) < 1e-6)
+        let midDay = try run(try #require(panels["Community: produced, consumed, shared (kWh per hour)"]), on: store,
+                             community: community.id, from: start + 6 * 3600, to: start + 30 * 3600)
+        #expect(midDay.count == 24)
     }
 }

@@ -8,9 +8,10 @@ enum MongoSchema {
         ("readings", "reading_key", ["zaehlpunkt": .int32(1), "start": .int32(1), "direction": .int32(1)], true),
         ("readings", "community_time", ["community": .int32(1), "start": .int32(1)], false),
         ("allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)], true),
-        // The largest rollup collection keeps a single, short index: its documents are only ever
-        // replaced a whole day at a time inside a transaction, which keeps them unique.
+        // Hour rollups are one document per (day, point) holding that day's hours: they are only
+        // ever replaced a whole day at a time inside a transaction, which keeps them unique.
         ("rollups_hour", "community_time", ["community": .int32(1), "ts": .int32(1)], false),
+        ("rollups_hour", "by_point", ["community": .int32(1), "zp": .int32(1), "ts": .int32(1)], false),
         ("rollups_day", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
         ("rollups_day", "by_day", ["community": .int32(1), "day": .int32(1)], false),
         ("rollups_month", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
@@ -45,26 +46,47 @@ enum MongoFields {
     }
 }
 
-/// The flat rollup documents Grafana reads: the same fields, typed the same, in every document.
+/// The rollup documents Grafana reads: the same fields, typed the same, in every document.
 ///
 /// `{community, scope: "meter"|"community", zp, direction, ts (BSON date: bucket start), day|month,
 ///   consumed_kwh, produced_kwh, shared_kwh, grid_kwh, surplus_kwh (doubles, for charts),
 ///   consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh (exact int64), intervals, expected_intervals}`
-/// Community documents have `zp: ""` and `direction: ""`.
+/// Community documents have `zp: ""` and `direction: ""`. Hour rollups use the bucket pattern:
+/// one document per (day, point) with the day's figures and `hours: [{ts, …the same fields}]`
+/// (23, 24 or 25), which Grafana unwinds; a twenty-fourth of the documents to write and index.
 enum MongoRollupDocuments {
     static func document(community: String, point: PointKey?, start: Int64, totals t: EnergyTotals, extra: (String, String)) -> BSONDocument {
         let doc = BSONDocument([
             "community": .string(community), "scope": .string(point == nil ? "community" : "meter"),
             "zp": .string(point.map { $0.zaehlpunkt.description } ?? ""), "direction": .string(point?.direction.rawValue ?? ""),
+        ])
+        appendFigures(to: doc, start: start, totals: t)
+        doc.append(extra.0, .string(extra.1))
+        return doc
+    }
+
+    /// A day's hour bucket document of one point (or the community): the day's totals and its hours.
+    static func hourDocument(community: String, point: PointKey?, dayStart: Int64, day: String, dayTotals: EnergyTotals,
+                             hours: [(start: Int64, totals: EnergyTotals)]) -> BSONDocument {
+        let doc = document(community: community, point: point, start: dayStart, totals: dayTotals, extra: ("day", day))
+        doc.append("hours", .array(hours.map { hour in
+            let entry = BSONDocument()
+            appendFigures(to: entry, start: hour.start, totals: hour.totals)
+            return .document(entry)
+        }))
+        return doc
+    }
+
+    private static func appendFigures(to doc: BSONDocument, start: Int64, totals t: EnergyTotals) {
+        let fields: KeyValuePairs<String, BSONValue> = [
             "ts": .date(start * 1000),
             "consumed_kwh": .double(kwh(t.consumed)), "produced_kwh": .double(kwh(t.produced)), "shared_kwh": .double(kwh(t.shared)),
             "grid_kwh": .double(kwh(t.grid)), "surplus_kwh": .double(kwh(t.surplus)),
             "consumed_mwh": .int64(t.consumed), "produced_mwh": .int64(t.produced), "shared_mwh": .int64(t.shared),
             "grid_mwh": .int64(t.grid), "surplus_mwh": .int64(t.surplus),
             "intervals": .int32(Int32(t.intervals)), "expected_intervals": .int32(Int32(t.expectedIntervals)),
-        ])
-        doc.append(extra.0, .string(extra.1))
-        return doc
+        ]
+        for (key, value) in fields { doc.append(key, value) }
     }
 
     static func kwh(_ mWh: Int64) -> Double { Double(mWh) / 1_000_000 }

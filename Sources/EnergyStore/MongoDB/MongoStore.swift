@@ -197,7 +197,6 @@ public final class MongoStore: ReadingStore {
     public func saveDay(_ day: DayAllocation, community: Community, points: [PointKey], clearing dirty: DirtyDay?) throws {
         let dayText = day.date.description
         let dayStart = day.firstQuarterHour.startSeconds
-        let dayEnd = dayStart + Int64(day.quarterHourCount) * QuarterHour.seconds
         let hours = MongoRollupDocuments.hourBuckets(day, calendar: community.calendar)
         try atomically { session in
             let allocations = try db.bulk("allocations", session: session)
@@ -220,16 +219,14 @@ public final class MongoStore: ReadingStore {
                                                           extra: ("day", dayText)))
             _ = try days.execute()
             let hourly = try db.bulk("rollups_hour", session: session)
-            try hourly.deleteMany(filter: BSONDocument(["community": .string(community.id),
-                                                        "ts": .document(BSONDocument(["$gte": Self.date(dayStart), "$lt": Self.date(dayEnd)]))]))
-            for bucket in hours {
-                for (i, key) in points.enumerated() {
-                    try hourly.insert(MongoRollupDocuments.document(community: community.id, point: key, start: bucket.start,
-                                                                    totals: bucket.points[i], extra: ("day", dayText)))
-                }
-                try hourly.insert(MongoRollupDocuments.document(community: community.id, point: nil, start: bucket.start,
-                                                                totals: bucket.community, extra: ("day", dayText)))
+            // By the day's start (every bucket document's ts), which the (community, ts) index finds.
+            try hourly.deleteMany(filter: BSONDocument(["community": .string(community.id), "ts": Self.date(dayStart)]))
+            for (i, key) in points.enumerated() {
+                try hourly.insert(MongoRollupDocuments.hourDocument(community: community.id, point: key, dayStart: dayStart, day: dayText,
+                                                                    dayTotals: day.totals(ofPoint: i), hours: hours.map { ($0.start, $0.points[i]) }))
             }
+            try hourly.insert(MongoRollupDocuments.hourDocument(community: community.id, point: nil, dayStart: dayStart, day: dayText,
+                                                                dayTotals: day.communityTotals, hours: hours.map { ($0.start, $0.community) }))
             _ = try hourly.execute()
             if let dirty {
                 let clear = try db.bulk("dirty_days", session: session)
