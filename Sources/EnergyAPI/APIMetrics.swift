@@ -17,7 +17,7 @@ public final class APIMetrics: Sendable {
     nonisolated(unsafe) static let requests = MetricNameDescriptor(namespace: "energy", subsystem: "http", metricName: "requests", unitName: "total",
                                                helpText: "HTTP requests answered, by route template, method and status.")
     nonisolated(unsafe) static let duration = MetricNameDescriptor(namespace: "energy", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-                                               helpText: "Time from a request's arrival to its answer, by route template and method.")
+                                               helpText: "Time from a request's arrival to its answer, by route template, method and status.")
     nonisolated(unsafe) static let storeUp = MetricNameDescriptor(namespace: "energy", subsystem: "store", metricName: "up", unitName: "",
                                               helpText: "1 when the store answered the last scrape's query.")
     nonisolated(unsafe) static let lastSuccess = MetricNameDescriptor(namespace: "energy", subsystem: "job", metricName: "last_success_timestamp", unitName: "seconds",
@@ -31,7 +31,8 @@ public final class APIMetrics: Sendable {
 
     func record(route: String, method: String, status: Int, nanoseconds: Int64) {
         registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route), ("method", method)], buckets: Self.buckets)
+        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route), ("method", method), ("status", String(status))],
+                                       buckets: Self.buckets)
             .recordNanoseconds(nanoseconds)
     }
 

@@ -41,7 +41,7 @@ import Testing
                 #expect(text.contains("energy_http_requests_total{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"), "\(text.prefix(3000))")
                 #expect(text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"400\"} 1"))
                 #expect(text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"401\"} 1"))
-                #expect(text.contains("energy_http_request_duration_seconds_count{route=\"\(route)\",method=\"GET\"} 3"))
+                #expect(text.contains("energy_http_request_duration_seconds_count{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"))
                 #expect(text.contains("energy_store_up 1"))
                 #expect(text.contains("energy_job_last_run_failed{command=\"rollup\",community=\"eeg-api\"} 0"))
                 #expect(text.contains("energy_job_last_success_timestamp_seconds{command=\"rollup\",community=\"eeg-api\"}"))
