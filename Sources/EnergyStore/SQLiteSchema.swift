@@ -123,12 +123,6 @@ enum SQLiteSchema {
         CREATE TRIGGER statements_are_immutable_delete BEFORE DELETE ON statements
             BEGIN SELECT RAISE(ABORT, 'issued statements are immutable'); END;
         """,
-        // 5: one metering point's days (the API's and `report --zaehlpunkt`'s reads) without
-        // scanning every point of each day.
-        """
-        CREATE INDEX rollups_day_by_point ON rollups_day (community, point, day);
-        CREATE INDEX allocations_by_point ON allocations (community, point, day);
-        """,
     ]
 
     static var version: Int { migrations.count }

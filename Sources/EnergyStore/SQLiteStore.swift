@@ -267,29 +267,54 @@ public final class SQLiteStore: ReadingStore {
     }
 
     public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups(table: "rollups_day", column: "day", community: community, from: from.description, to: to.description, of: points)
+        try rollups(table: "rollups_day", column: "day", community: community, from: from.description, to: to.description,
+                    keys: points.map { _ in Self.days(from, to) }, of: points)
     }
 
     public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups(table: "rollups_month", column: "month", community: community, from: from.description, to: to.description, of: points)
+        var months: [String] = []
+        var month = from
+        while month < to {
+            months.append(month.description)
+            month = month.next
+        }
+        return try rollups(table: "rollups_month", column: "month", community: community, from: from.description, to: to.description,
+                           keys: points.map { _ in months }, of: points)
     }
 
-    /// `AND point IN (…)` for `points` (their integer ids, never text), or nothing. Queries with
-    /// it name the by-point index: without statistics SQLite would scan every point of each day.
-    private func pointFilter(_ points: [PointKey]?) -> String {
-        guard let points else { return "" }
+    static func days(_ from: LocalDate, _ to: LocalDate) -> [String] {
+        var days: [String] = []
+        var day = from
+        while day < to {
+            days.append(day.description)
+            day = day.adding(days: 1)
+        }
+        return days
+    }
+
+    /// The condition for a range of days (or months) and, with `points`, only those points. For
+    /// points it lists the days (`day IN (?4, …)`) and the points' integer ids (never text), so
+    /// SQLite seeks each (day, point) in the primary key instead of reading every point of each
+    /// day, with no extra index to keep up on every rollup.
+    private func rangeCondition(_ column: String, keys: [String]?, of points: [PointKey]?) -> (sql: String, values: [SQLiteValue]) {
+        guard let points, let keys else { return ("\(column) >= ?2 AND \(column) < ?3", []) }
         let wanted = Set(points)
         let ids = pointsByID.filter { wanted.contains($0.value) }.keys.sorted()
-        return " AND point IN (" + (ids.isEmpty ? "-1" : ids.map(String.init).joined(separator: ",")) + ")"
+        let placeholders = keys.indices.map { "?\($0 + 4)" }.joined(separator: ",")
+        // ?2 and ?3 stay bound but unused: with the range beside the list SQLite would scan the range.
+        return ("?2 IS NOT NULL AND ?3 IS NOT NULL AND \(column) IN (\(keys.isEmpty ? "NULL" : placeholders))"
+                + " AND point IN (" + (ids.isEmpty ? "-1" : ids.map(String.init).joined(separator: ",")) + ")",
+                keys.map { .text($0) })
     }
 
-    private func rollups(table: String, column: String, community: String, from: String, to: String, of points: [PointKey]?) throws -> [StoredRollup] {
+    private func rollups(table: String, column: String, community: String, from: String, to: String, keys: [String]?,
+                         of points: [PointKey]?) throws -> [StoredRollup] {
+        let condition = rangeCondition(column, keys: keys, of: points)
         let statement = try db.prepare("""
             SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals
-            FROM \(table)\(points != nil && table == "rollups_day" ? " INDEXED BY rollups_day_by_point" : "")
-            WHERE community = ?1 AND \(column) >= ?2 AND \(column) < ?3\(pointFilter(points)) ORDER BY start, point
+            FROM \(table) WHERE community = ?1 AND \(condition.sql) ORDER BY start, point
             """)
-        try statement.bind([.text(community), .text(from), .text(to)])
+        try statement.bind([.text(community), .text(from), .text(to)] + condition.values)
         var rows: [StoredRollup] = []
         while try statement.step() {
             let id = statement.int64(1)
@@ -307,11 +332,12 @@ public final class SQLiteStore: ReadingStore {
 
     public func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
                                  _ body: (AllocationSeries) throws -> Void) throws {
+        let condition = rangeCondition("day", keys: points.map { _ in Self.days(from, to) }, of: points)
         let statement = try db.prepare("""
-            SELECT day, point, start, quarter_hours, series FROM allocations\(points != nil ? " INDEXED BY allocations_by_point" : "")
-            WHERE community = ?1 AND day >= ?2 AND day < ?3\(pointFilter(points)) ORDER BY day, point
+            SELECT day, point, start, quarter_hours, series FROM allocations
+            WHERE community = ?1 AND \(condition.sql) ORDER BY day, point
             """)
-        try statement.bind([.text(community), .text(from.description), .text(to.description)])
+        try statement.bind([.text(community), .text(from.description), .text(to.description)] + condition.values)
         while try statement.step() {
             guard let date = try? LocalDate(statement.text(0)), let key = pointsByID[statement.int64(1)] else { continue }
             let count = Int(statement.int64(3))
