@@ -48,8 +48,8 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
     let signature = try key.signature(for: Data((header + "." + payload).utf8), padding: .insecurePKCS1v1_5).rawRepresentation
     let token = header + "." + payload + "." + base64URL(signature)
 
-    let serve = spawnQuiet(o.energy, ["serve", "--community", communityPath, "--store", store, "--port", String(port),
-                                      "--oidc-issuer", issuer, "--oidc-audience", "energy-bench"])
+    let serve = spawn(o.energy, ["serve", "--community", communityPath, "--store", store, "--port", String(port),
+                                 "--oidc-issuer", issuer, "--oidc-audience", "energy-bench"], silencing: [1, 2])
     defer {
         kill(serve, SIGTERM)
         var status: Int32 = 0
@@ -135,20 +135,6 @@ func parseWrk(_ text: String) throws -> WrkResult {
 
 func base64URL(_ data: Data) -> String {
     data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-}
-
-private func spawnQuiet(_ executable: String, _ arguments: [String]) -> pid_t {
-    var pid: pid_t = 0
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-    posix_spawn_file_actions_destroy(&actions)
-    guard rc == 0 else { fatalError("cannot start \(executable): \(String(cString: strerror(rc)))") }
-    return pid
 }
 
 /// Polls `url` with wrk itself until it answers: up to about a minute.

@@ -49,7 +49,7 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     let store = "sqlite:" + o.work + "/live.sqlite"
     let ingestStart = Date()
     let pid = spawn(o.energy, ["ingest", "--amqp", uri, "--community", communityPath, "--store", store,
-                               "--host", "127.0.0.1", "--port", String(metricsPort)])
+                               "--host", "127.0.0.1", "--port", String(metricsPort)], silencing: [2])
     awaitStored(readings, port: metricsPort, since: ingestStart, what: "ingest")
     let ingestSeconds = Date().timeIntervalSince(ingestStart)
     kill(pid, SIGTERM)
@@ -63,7 +63,7 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     let endToEndStore = "sqlite:" + o.work + "/live-e2e.sqlite"
     let e2eStart = Date()
     let e2e = spawn(o.energy, ["ingest", "--amqp", uri, "--community", communityPath, "--store", endToEndStore,
-                               "--host", "127.0.0.1", "--port", String(metricsPort)])
+                               "--host", "127.0.0.1", "--port", String(metricsPort)], silencing: [2])
     _ = measure(o.energy, publishArgs)
     awaitStored(readings, port: metricsPort, since: e2eStart, what: "end to end")
     let e2eSeconds = Date().timeIntervalSince(e2eStart)
@@ -95,19 +95,6 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
 }
 
 /// Replaces the `## Live path` section of a BENCHMARKS.md text (or appends it).
-
-private func spawn(_ executable: String, _ arguments: [String]) -> pid_t {
-    var pid: pid_t = 0
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-    posix_spawn_file_actions_destroy(&actions)
-    guard rc == 0 else { fatalError("cannot start \(executable): \(String(cString: strerror(rc)))") }
-    return pid
-}
 
 /// `energy_ingest_readings_stored_total` summed over outcomes, from the ingest's /metrics.
 private func storedReadings(port: Int) -> Int? {

@@ -88,17 +88,23 @@ struct Measurement {
     var cpuSeconds: Double = 0
 }
 
-func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) -> Measurement {
+/// Starts `executable` as a child process with the file descriptors `silenced` (1, 2) sent to /dev/null.
+func spawn(_ executable: String, _ arguments: [String], silencing silenced: [Int32]) -> pid_t {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
-    if quiet { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
+    for fd in silenced { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0) }
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let start = Date()
     let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
     guard rc == 0 else { fatalError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+    return pid
+}
+
+func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) -> Measurement {
+    let start = Date()
+    let pid = spawn(executable, arguments, silencing: quiet ? [1] : [])
     var status: Int32 = 0
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
