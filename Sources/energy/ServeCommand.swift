@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if noAuth {
-            if oidcIssuer != nil { throw ValidationError("--no-auth and --oidc-issuer exclude each other") }
+            if issuer != nil && oidcIssuer != nil { throw ValidationError("--no-auth and --oidc-issuer exclude each other") }
             return
         }
         guard let issuer else {

@@ -119,12 +119,3 @@ struct APIHarness: Sendable {
         return try await app.test(.live) { client in try await body(APIHarness(client: client)) }
     }
 }
-
-extension APIHarness {
-    /// The shared fixture's API with a fresh Keycloak stand-in (its own keys) as token issuer.
-    static func withIssuer<T: Sendable>(_ body: @escaping @Sendable (APIFixture, TestIssuer, APIHarness) async throws -> T) async throws -> T {
-        let fixture = try APIFixture.shared()
-        let issuer = try TestIssuer()
-        return try await issuer.serve { try await run(fixture: fixture, issuer: issuer) { try await body(fixture, issuer, $0) } }
-    }
-}
