@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_DIR ?= energy-demo
 
-.PHONY: demo test check-deploy bench build release deps clean
+.PHONY: demo test check-deploy bench build release deps clean format lint
 
 deps:
 	@scripts/install-deps.sh
@@ -26,6 +26,7 @@ check-deploy:
 ## The whole test suite, with the test servers it needs (started here, stopped after), and check-deploy.
 test:
 	@scripts/install-deps.sh test
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory check-deploy
 	$(SWIFT) build --build-tests
 	@scripts/test-services.sh start
@@ -45,6 +46,13 @@ bench:
 	  --mongodb "mongodb://127.0.0.1:$${ENERGY_TEST_MONGODB_PORT:-27217}/?directConnection=true" \
 	  --amqp "amqp://energy:energy-test@127.0.0.1:$${ENERGY_TEST_AMQP_PORT:-5672}/energy-test-1"; \
 	  status=$$?; scripts/test-services.sh stop; exit $$status
+
+## Code style: .swift-format (the Swift server projects' style, 140 columns). `make format` fixes what lint reports.
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
 
 clean:
 	rm -rf .build $(DEMO_DIR)

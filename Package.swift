@@ -32,40 +32,53 @@ let package = Package(
         .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore", "EnergyMessaging"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
-        .target(name: "EnergyAPI", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
-        .executableTarget(name: "energy", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling", "EnergyAPI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "EnergyBench", dependencies: [
-            "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CryptoExtras", package: "swift-crypto"),
-        ], path: "Benchmarks/EnergyBench"),
+        .target(
+            name: "EnergyAPI",
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        .executableTarget(
+            name: "energy",
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+                "EnergyAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "EnergyBench",
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ], path: "Benchmarks/EnergyBench"),
 
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
-        .testTarget(name: "EnergyCLITests", dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(
+            name: "EnergyCLITests",
+            dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
-        .testTarget(name: "EnergyAPITests", dependencies: [
-            "EnergyAPI", "EnergyCore", "EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport",
-            "EnergyBilling",
-            .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CryptoExtras", package: "swift-crypto"),
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .testTarget(name: "EnergyBillingTests", dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(
+            name: "EnergyAPITests",
+            dependencies: [
+                "EnergyAPI", "EnergyCore", "EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport",
+                "EnergyBilling",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .testTarget(
+            name: "EnergyBillingTests",
+            dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

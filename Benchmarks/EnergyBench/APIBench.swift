@@ -4,6 +4,7 @@ import EnergyCore
 import EnergyIngest
 import EnergySimulator
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,10 +22,13 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
         members += 1
         community = DemoCommunity.make(members: members, seed: 5, id: "eeg-bench-api")
     }
-    let communityPath = work + "/community.yaml", csv = work + "/readings.csv", store = "sqlite:" + work + "/api.sqlite"
+    let communityPath = work + "/community.yaml"
+    let csv = work + "/readings.csv"
+    let store = "sqlite:" + work + "/api.sqlite"
     try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
     let month = try LocalMonth(o.month)
-    let from = month.firstDay.description, to = month.next.firstDay.description
+    let from = month.firstDay.description
+    let to = month.next.firstDay.description
     _ = measure(o.energy, ["simulate", "--community", communityPath, "--from", from, "--to", to, "--out", csv])
     _ = measure(o.energy, ["import", "--community", communityPath, "--store", store, csv])
     _ = measure(o.energy, ["rollup", "--community", communityPath, "--store", store, "--from", from, "--to", to])
@@ -44,12 +48,19 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
     }
     let now = Int(Date().timeIntervalSince1970)
     let header = base64URL(Data(#"{"alg":"RS256","kid":"bench","typ":"JWT"}"#.utf8))
-    let payload = base64URL(Data(#"{"iss":"\#(issuer)","aud":"energy-bench","sub":"bench","exp":\#(now + 3600),"realm_access":{"roles":["energy-admin"]}}"#.utf8))
+    let payload = base64URL(
+        Data(
+            #"{"iss":"\#(issuer)","aud":"energy-bench","sub":"bench","exp":\#(now + 3600),"realm_access":{"roles":["energy-admin"]}}"#.utf8)
+    )
     let signature = try key.signature(for: Data((header + "." + payload).utf8), padding: .insecurePKCS1v1_5).rawRepresentation
     let token = header + "." + payload + "." + base64URL(signature)
 
-    let serve = spawn(o.energy, ["serve", "--community", communityPath, "--store", store, "--port", String(port),
-                                 "--oidc-issuer", issuer, "--oidc-audience", "energy-bench"], silencing: [1, 2])
+    let serve = spawn(
+        o.energy,
+        [
+            "serve", "--community", communityPath, "--store", store, "--port", String(port),
+            "--oidc-issuer", issuer, "--oidc-audience", "energy-bench",
+        ], silencing: [1, 2])
     defer {
         kill(serve, SIGTERM)
         var status: Int32 = 0
@@ -60,8 +71,9 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
     let point = community.meteringPoints.first { $0.direction == .consumption } ?? community.meteringPoints[0]
     let rollups = base + "/api/v1/points/\(point.zaehlpunkt)/rollups?granularity=day&from=\(from)&to=\(to)"
 
-    let connections = 16, seconds = 10
-    _ = try wrk(rollups, token: token, connections: connections, seconds: 2)   // warm-up: keys fetched, pages cached
+    let connections = 16
+    let seconds = 10
+    _ = try wrk(rollups, token: token, connections: connections, seconds: 2)  // warm-up: keys fetched, pages cached
     let api = try wrk(rollups, token: token, connections: connections, seconds: seconds)
     let health = try wrk(base + "/healthz", token: nil, connections: connections, seconds: seconds)
     withExtendedLifetime(realm) {}
@@ -118,8 +130,11 @@ func runWrk(_ url: String, token: String?, connections: Int, seconds: Int) -> (I
 
 func parseWrk(_ text: String) throws -> WrkResult {
     func value(after label: String) -> String? {
-        guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return nil }
-        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(String.init)
+        guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else {
+            return nil
+        }
+        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(
+            String.init)
     }
     func duration(_ text: String?) -> Double {
         guard let text else { return .nan }
@@ -134,7 +149,8 @@ func parseWrk(_ text: String) throws -> WrkResult {
 }
 
 func base64URL(_ data: Data) -> String {
-    data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+        of: "=", with: "")
 }
 
 /// Polls `url` with wrk itself until it answers: up to about a minute.
@@ -146,4 +162,3 @@ private func waitForHTTP(_ url: String) -> Bool {
     }
     return false
 }
-

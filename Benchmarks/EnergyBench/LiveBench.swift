@@ -2,6 +2,7 @@ import EnergyCore
 import EnergyMessaging
 import EnergySimulator
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,8 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     let communityPath = o.work + "/live-community.yaml"
     try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
     let month = try LocalMonth(o.month)
-    let from = month.firstDay.description, to = month.firstDay.adding(days: o.liveDays).description
+    let from = month.firstDay.description
+    let to = month.firstDay.adding(days: o.liveDays).description
     let topology = Topology.standard
     let admin = try AMQPConnection(broker)
     try admin.declare(topology)
@@ -37,7 +39,9 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     try consumer.consume(queue: topology.queue)
     var consumed = 0
     while consumed < readings {
-        guard let delivery = try consumer.nextDelivery(timeoutMilliseconds: 10_000) else { fatalError("bare consumer: queue ran dry at \(consumed)") }
+        guard let delivery = try consumer.nextDelivery(timeoutMilliseconds: 10_000) else {
+            fatalError("bare consumer: queue ran dry at \(consumed)")
+        }
         consumed += 1
         if consumed % 500 == 0 || consumed == readings { try consumer.ack(delivery.deliveryTag, multiple: true) }
     }
@@ -48,8 +52,12 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     _ = measure(o.energy, publishArgs)
     let store = "sqlite:" + o.work + "/live.sqlite"
     let ingestStart = Date()
-    let pid = spawn(o.energy, ["ingest", "--amqp", uri, "--community", communityPath, "--store", store,
-                               "--host", "127.0.0.1", "--port", String(metricsPort)], silencing: [2])
+    let pid = spawn(
+        o.energy,
+        [
+            "ingest", "--amqp", uri, "--community", communityPath, "--store", store,
+            "--host", "127.0.0.1", "--port", String(metricsPort),
+        ], silencing: [2])
     awaitStored(readings, port: metricsPort, since: ingestStart, what: "ingest")
     let ingestSeconds = Date().timeIntervalSince(ingestStart)
     kill(pid, SIGTERM)
@@ -62,8 +70,12 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     try admin.purge(queue: topology.queue)
     let endToEndStore = "sqlite:" + o.work + "/live-e2e.sqlite"
     let e2eStart = Date()
-    let e2e = spawn(o.energy, ["ingest", "--amqp", uri, "--community", communityPath, "--store", endToEndStore,
-                               "--host", "127.0.0.1", "--port", String(metricsPort)], silencing: [2])
+    let e2e = spawn(
+        o.energy,
+        [
+            "ingest", "--amqp", uri, "--community", communityPath, "--store", endToEndStore,
+            "--host", "127.0.0.1", "--port", String(metricsPort),
+        ], silencing: [2])
     _ = measure(o.energy, publishArgs)
     awaitStored(readings, port: metricsPort, since: e2eStart, what: "end to end")
     let e2eSeconds = Date().timeIntervalSince(e2eStart)
@@ -119,7 +131,8 @@ private func storedReadings(port: Int) -> Int? {
         response.append(contentsOf: buffer[0..<n])
     }
     var total = 0
-    for line in String(decoding: response, as: UTF8.self).split(separator: "\n") where line.hasPrefix("energy_ingest_readings_stored_total{") {
+    for line in String(decoding: response, as: UTF8.self).split(separator: "\n")
+    where line.hasPrefix("energy_ingest_readings_stored_total{") {
         total += Int(line.split(separator: " ").last ?? "") ?? 0
     }
     return total

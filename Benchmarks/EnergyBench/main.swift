@@ -7,6 +7,7 @@ import EnergyIngest
 import EnergySimulator
 import EnergyStore
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -95,7 +96,7 @@ func spawn(_ executable: String, _ arguments: [String], silencing silenced: [Int
     posix_spawn_file_actions_init(&actions)
     for fd in silenced { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0) }
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for pointer in argv { free(pointer) } }
     let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
     guard rc == 0 else { fatalError("cannot start \(executable): \(String(cString: strerror(rc)))") }
@@ -127,7 +128,8 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "scan" {
     var count = 0
     var day = month.firstDay
     while day < month.firstDay.adding(days: days) {
-        count += try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { _, _, mwh in sum &+= mwh }
+        count += try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day))
+        { _, _, mwh in sum &+= mwh }
         day = day.adding(days: 1)
     }
     print(count, sum)
@@ -143,7 +145,12 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "parse" {
     while true {
         let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
         chunk.withUnsafeBytes { raw in
-            parser.feed(raw.bindMemory(to: UInt8.self), isLast: chunk.isEmpty, accept: { rows += 1; sum &+= $0.milliwattHours }, reject: { _ in })
+            parser.feed(
+                raw.bindMemory(to: UInt8.self), isLast: chunk.isEmpty,
+                accept: {
+                    rows += 1
+                    sum &+= $0.milliwattHours
+                }, reject: { _ in })
         }
         if chunk.isEmpty { break }
     }
@@ -177,7 +184,8 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "figures" {
     let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
     let store = try StoreLocation.parse(CommandLine.arguments[3]).open()
     guard let tariff = community.tariff else { exit(1) }
-    let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: try BillingPeriod(CommandLine.arguments[4]))
+    let figures = try BillingFigures(
+        store: store, community: community, tariff: tariff, period: try BillingPeriod(CommandLine.arguments[4]))
     print(figures.statements.count, figures.statements.reduce(Money.zero) { $0 + $1.total }, figures.reconciliation.balanced)
     exit(figures.reconciliation.balanced ? 0 : 1)
 }
@@ -227,7 +235,8 @@ while community.meteringPoints.count < o.points {
 }
 try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
 let points = community.meteringPoints.count
-let from = month.firstDay.description, to = month.next.firstDay.description
+let from = month.firstDay.description
+let to = month.next.firstDay.description
 print("community: \(members) members, \(points) metering points, \(month)")
 
 let simulate = measure(o.energy, ["simulate", "--community", communityPath, "--from", from, "--to", to, "--out", csvPath])
@@ -238,7 +247,9 @@ print(String(format: "simulate: %d rows in %.2f s", rows, simulate.seconds))
 var parseTimes: [Double] = []
 for _ in 0..<o.repeats { parseTimes.append(measure(selfPath, ["parse", communityPath, csvPath]).seconds) }
 let importRun = measure(o.energy, ["import", "--community", communityPath, "--store", db, csvPath])
-print(String(format: "import: %.2f s (%.0f rows/s), parse only %.2f s", importRun.seconds, Double(rows) / importRun.seconds, median(parseTimes)))
+print(
+    String(
+        format: "import: %.2f s (%.0f rows/s), parse only %.2f s", importRun.seconds, Double(rows) / importRun.seconds, median(parseTimes)))
 let reimport = measure(o.energy, ["import", "--community", communityPath, "--store", db, csvPath])
 
 var scans: [Measurement] = []
@@ -246,24 +257,35 @@ var rollups: [Measurement] = []
 for i in 0..<o.repeats {
     scans.append(measure(selfPath, ["scan", communityPath, db, o.month]))
     rollups.append(measure(o.energy, ["rollup", "--community", communityPath, "--store", db, "--from", from, "--to", to]))
-    print(String(format: "round %d: scan %.2f s, rollup %.2f s (%.0f MB)", i + 1, scans[i].seconds, rollups[i].seconds, rollups[i].peakMegabytes))
+    print(
+        String(
+            format: "round %d: scan %.2f s, rollup %.2f s (%.0f MB)", i + 1, scans[i].seconds, rollups[i].seconds, rollups[i].peakMegabytes)
+    )
 }
 // Monthly statements of 1,000 members (XLSX with chart + CSV) against computing the same figures.
 // `energy demo` makes the community (with its time-of-use tariff), its month and the rollups.
 let billingMembers = 1000
 let billingDir = o.work + "/billing"
 _ = measure(o.energy, ["demo", billingDir, "--members", String(billingMembers), "--month", o.month, "--seed", "1"])
-let billingCommunity = billingDir + "/community.yaml", billingDB = "sqlite:" + billingDir + "/energy.sqlite"
+let billingCommunity = billingDir + "/community.yaml"
+let billingDB = "sqlite:" + billingDir + "/energy.sqlite"
 var figureRuns: [Measurement] = []
 var bills: [Measurement] = []
 let statementsDir = o.work + "/statements"
 for i in 0..<o.repeats {
     figureRuns.append(measure(selfPath, ["figures", billingCommunity, billingDB, o.month]))
     try? fm.removeItem(atPath: statementsDir)
-    bills.append(measure(o.energy, ["bill", "--community", billingCommunity, "--store", billingDB, "--period", o.month, "--preview",
-                                    "--format", "xlsx,csv", "--out", statementsDir]))
-    print(String(format: "round %d: statement figures %.2f s, statements %.2f s (CPU %.2f s, %.0f MB)", i + 1, figureRuns[i].seconds,
-                 bills[i].seconds, bills[i].cpuSeconds, bills[i].peakMegabytes))
+    bills.append(
+        measure(
+            o.energy,
+            [
+                "bill", "--community", billingCommunity, "--store", billingDB, "--period", o.month, "--preview",
+                "--format", "xlsx,csv", "--out", statementsDir,
+            ]))
+    print(
+        String(
+            format: "round %d: statement figures %.2f s, statements %.2f s (CPU %.2f s, %.0f MB)", i + 1, figureRuns[i].seconds,
+            bills[i].seconds, bills[i].cpuSeconds, bills[i].peakMegabytes))
 }
 let statementFiles = (try? fm.contentsOfDirectory(atPath: statementsDir)) ?? []
 let statementBytes = statementFiles.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: statementsDir + "/" + $1)[.size] as? Int) ?? 0) }
@@ -324,7 +346,8 @@ func mongoSection(_ o: Options, uri: String, selfPath: String) throws -> String 
     let points = community.meteringPoints.count
     let communityPath = o.work + "/mongo-community.yaml"
     try CommunityFile.render(community).write(toFile: communityPath, atomically: true, encoding: .utf8)
-    let from = month.firstDay, to = month.firstDay.adding(days: o.mongoDays)
+    let from = month.firstDay
+    let to = month.firstDay.adding(days: o.mongoDays)
     let csv = o.work + "/mongo-readings.csv"
     _ = measure(o.energy, ["simulate", "--community", communityPath, "--from", from.description, "--to", to.description, "--out", csv])
     let rows = community.calendar.quarterHours(from: from, to: to).count * points
@@ -333,25 +356,32 @@ func mongoSection(_ o: Options, uri: String, selfPath: String) throws -> String 
         guard let slash = uri.range(of: "/?") else { return uri + "/" + name }
         return uri.replacingCharacters(in: slash, with: "/\(name)\(separator)")
     }
-    let bench = database("energy_bench"), bare = database("energy_bench_bare")
+    let bench = database("energy_bench")
+    let bare = database("energy_bench_bare")
     try MongoStore(uri: bench).dropDatabase()
     try MongoStore(uri: bare).dropDatabase()
     print("mongodb: \(points) metering points, \(o.mongoDays) days, \(rows) readings")
     let baseline = measure(selfPath, ["mongo-insert", communityPath, bare, csv])
     let imported = measure(o.energy, ["import", "--community", communityPath, "--store", bench, csv])
-    print(String(format: "mongodb import: %.1f s (%.0f rows/s), bare bulk insert %.1f s", imported.seconds, Double(rows) / imported.seconds, baseline.seconds))
-    var scans: [Double] = [], rollups: [Double] = []
+    print(
+        String(
+            format: "mongodb import: %.1f s (%.0f rows/s), bare bulk insert %.1f s", imported.seconds, Double(rows) / imported.seconds,
+            baseline.seconds))
+    var scans: [Double] = []
+    var rollups: [Double] = []
     var peak = 0.0
     for i in 0..<o.repeats {
         scans.append(measure(selfPath, ["scan", communityPath, bench, o.month, String(o.mongoDays)]).seconds)
-        let rollup = measure(o.energy, ["rollup", "--community", communityPath, "--store", bench, "--from", from.description, "--to", to.description])
+        let rollup = measure(
+            o.energy, ["rollup", "--community", communityPath, "--store", bench, "--from", from.description, "--to", to.description])
         rollups.append(rollup.seconds)
         peak = max(peak, rollup.peakMegabytes)
         print(String(format: "mongodb round %d: scan %.1f s, rollup %.1f s", i + 1, scans[i], rollups[i]))
     }
     try MongoStore(uri: bench).dropDatabase()
     try MongoStore(uri: bare).dropDatabase()
-    let scan = median(scans), rollup = median(rollups)
+    let scan = median(scans)
+    let rollup = median(rollups)
     return """
 
         ## MongoDB backend

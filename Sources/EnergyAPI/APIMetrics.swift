@@ -11,36 +11,47 @@ import Prometheus
 public final class APIMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     /// Request latency buckets, seconds: from a cached health check to a year of 15-minute data.
-    static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-                                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-                                      .seconds(2.5), .seconds(5), .seconds(10)]
-    nonisolated(unsafe) static let requests = MetricNameDescriptor(namespace: "energy", subsystem: "http", metricName: "requests", unitName: "total",
-                                               helpText: "HTTP requests answered, by route template, method and status.")
-    nonisolated(unsafe) static let duration = MetricNameDescriptor(namespace: "energy", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-                                               helpText: "Time from a request's arrival to its answer, by route template, method and status.")
-    nonisolated(unsafe) static let storeUp = MetricNameDescriptor(namespace: "energy", subsystem: "store", metricName: "up", unitName: "",
-                                              helpText: "1 when the store answered the last scrape's query.")
-    nonisolated(unsafe) static let lastSuccess = MetricNameDescriptor(namespace: "energy", subsystem: "job", metricName: "last_success_timestamp", unitName: "seconds",
-                                                  helpText: "When the last successful run of a job finished (Unix time).")
-    nonisolated(unsafe) static let lastFailed = MetricNameDescriptor(namespace: "energy", subsystem: "job", metricName: "last_run_failed", unitName: "",
-                                                 helpText: "1 when the most recent finished run of a job failed.")
-    nonisolated(unsafe) static let lastRun = MetricNameDescriptor(namespace: "energy", subsystem: "job", metricName: "last_run_timestamp", unitName: "seconds",
-                                              helpText: "When the most recent run of a job started (Unix time).")
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+    nonisolated(unsafe) static let requests = MetricNameDescriptor(
+        namespace: "energy", subsystem: "http", metricName: "requests", unitName: "total",
+        helpText: "HTTP requests answered, by route template, method and status.")
+    nonisolated(unsafe) static let duration = MetricNameDescriptor(
+        namespace: "energy", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+        helpText: "Time from a request's arrival to its answer, by route template, method and status.")
+    nonisolated(unsafe) static let storeUp = MetricNameDescriptor(
+        namespace: "energy", subsystem: "store", metricName: "up", unitName: "",
+        helpText: "1 when the store answered the last scrape's query.")
+    nonisolated(unsafe) static let lastSuccess = MetricNameDescriptor(
+        namespace: "energy", subsystem: "job", metricName: "last_success_timestamp", unitName: "seconds",
+        helpText: "When the last successful run of a job finished (Unix time).")
+    nonisolated(unsafe) static let lastFailed = MetricNameDescriptor(
+        namespace: "energy", subsystem: "job", metricName: "last_run_failed", unitName: "",
+        helpText: "1 when the most recent finished run of a job failed.")
+    nonisolated(unsafe) static let lastRun = MetricNameDescriptor(
+        namespace: "energy", subsystem: "job", metricName: "last_run_timestamp", unitName: "seconds",
+        helpText: "When the most recent run of a job started (Unix time).")
 
     public init() {}
 
     func record(route: String, method: String, status: Int, nanoseconds: Int64) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route), ("method", method), ("status", String(status))],
-                                       buckets: Self.buckets)
-            .recordNanoseconds(nanoseconds)
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+            .increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.duration, labels: [("route", route), ("method", method), ("status", String(status))],
+            buckets: Self.buckets
+        )
+        .recordNanoseconds(nanoseconds)
     }
 
     /// Sets the store and job gauges from `runs` (newest first), or marks the store down.
     func update(community: String, runs: [JobRun]?) {
         registry.makeGauge(descriptor: Self.storeUp).set(Int64(runs == nil ? 0 : 1))
         guard let runs else { return }
-        for job in ["rollup", "bill"] {   // labelled "command": Prometheus keeps "job" for the scrape job
+        for job in ["rollup", "bill"] {  // labelled "command": Prometheus keeps "job" for the scrape job
             let labels = [("command", job), ("community", community)]
             let mine = runs.filter { $0.command == job }
             if let latest = mine.first {
@@ -68,13 +79,15 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let method = request.method.rawValue
         do {
             let response = try await next(request, context)
-            metrics.record(route: context.endpointPath ?? "unmatched", method: method, status: response.status.code,
-                           nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - start))
+            metrics.record(
+                route: context.endpointPath ?? "unmatched", method: method, status: response.status.code,
+                nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - start))
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.record(route: context.endpointPath ?? "unmatched", method: method, status: status,
-                           nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - start))
+            metrics.record(
+                route: context.endpointPath ?? "unmatched", method: method, status: status,
+                nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - start))
             throw error
         }
     }

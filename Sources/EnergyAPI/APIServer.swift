@@ -59,7 +59,9 @@ public struct APIServer: Sendable {
     public let metrics: APIMetrics
     public let verifier: TokenVerifier?
 
-    public init(configuration: APIConfiguration, community: Community, store: any ReadingStore, fetch: (@Sendable (URL) async throws -> Data)? = nil) {
+    public init(
+        configuration: APIConfiguration, community: Community, store: any ReadingStore, fetch: (@Sendable (URL) async throws -> Data)? = nil
+    ) {
         self.configuration = configuration
         self.community = community
         self.stores = StoreConnections(store)
@@ -110,10 +112,11 @@ public struct APIServer: Sendable {
         } else {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator. Never expose this server.")
         }
-        let app = Application(router: makeRouter(),
-                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "energy"),
-                              onServerRunning: { channel in onStart(channel.localAddress?.port ?? 0) },
-                              logger: logger)
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "energy"),
+            onServerRunning: { channel in onStart(channel.localAddress?.port ?? 0) },
+            logger: logger)
         try await app.runService()
     }
 
@@ -141,7 +144,8 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             switch error.status {
             case .notFound: throw APIError.notFound("no route \(request.method.rawValue) \(request.uri.path)")
-            case .methodNotAllowed: throw APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed on \(request.uri.path)")
+            case .methodNotAllowed:
+                throw APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed on \(request.uri.path)")
             default: throw APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
             }
         } catch {
@@ -155,7 +159,9 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
 struct BearerAuthMiddleware: RouterMiddleware {
     let verifier: TokenVerifier?
 
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         guard let verifier else {
             context.caller = .unauthenticatedAdmin

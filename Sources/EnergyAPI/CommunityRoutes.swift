@@ -15,8 +15,10 @@ public struct CommunityRoutes: Sendable {
 
     /// Every route, relative to `{base}/api/v1` (all GET). The OpenAPI document lists exactly
     /// these; a test holds the two together.
-    public static let paths = ["me", "points", "community/rollups", "points/{zaehlpunkt}/rollups", "points/{zaehlpunkt}/readings",
-                               "statements", "statements/{number}", "runs"]
+    public static let paths = [
+        "me", "points", "community/rollups", "points/{zaehlpunkt}/rollups", "points/{zaehlpunkt}/readings",
+        "statements", "statements/{number}", "runs",
+    ]
 
     func register(on api: RouterGroup<APIRequestContext>) {
         typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
@@ -41,16 +43,18 @@ public struct CommunityRoutes: Sendable {
     func me(_ request: Request, _ context: APIRequestContext) throws -> Response {
         let caller = try caller(context)
         _ = try QueryParameters(query: request.uri.query, allowed: [])
-        return APIServer.json(.object([
-            ("subject", .string(caller.subject)), ("role", .string(caller.role.rawValue)), ("member_id", .optional(caller.memberID)),
-            ("community", .string(community.id)), ("metering_points", .array(visiblePoints(caller).map(pointJSON))),
-        ]))
+        return APIServer.json(
+            .object([
+                ("subject", .string(caller.subject)), ("role", .string(caller.role.rawValue)), ("member_id", .optional(caller.memberID)),
+                ("community", .string(community.id)), ("metering_points", .array(visiblePoints(caller).map(pointJSON))),
+            ]))
     }
 
     func points(_ request: Request, _ context: APIRequestContext) throws -> Response {
         let caller = try caller(context)
         _ = try QueryParameters(query: request.uri.query, allowed: [])
-        return APIServer.json(.object([("community", .string(community.id)), ("metering_points", .array(visiblePoints(caller).map(pointJSON)))]))
+        return APIServer.json(
+            .object([("community", .string(community.id)), ("metering_points", .array(visiblePoints(caller).map(pointJSON)))]))
     }
 
     // MARK: Rollups and readings
@@ -74,26 +78,30 @@ public struct CommunityRoutes: Sendable {
         let (from, to) = try query.dateRange(maxDays: maxDays(granularity))
         let community = community
         let report = try await store { store in
-            try RollupReport(store: store, community: community, scope: zaehlpunkt == nil ? .community : .meter,
-                             zaehlpunkt: zaehlpunkt, granularity: granularity, from: from, to: to)
+            try RollupReport(
+                store: store, community: community, scope: zaehlpunkt == nil ? .community : .meter,
+                zaehlpunkt: zaehlpunkt, granularity: granularity, from: from, to: to)
         }
         let calendar = community.calendar
         let rows: [JSONText] = report.rows.map { row in
             var fields: [(String, JSONText)] = [("bucket_start", .string(calendar.isoString(row.bucketStart)))]
             if let point = row.point { fields.append(("direction", .string(point.direction.rawValue))) }
             let t = row.totals
-            for (name, value) in [("consumed", t.consumed), ("produced", t.produced), ("shared", t.shared), ("grid", t.grid), ("surplus", t.surplus)] {
+            for (name, value) in [
+                ("consumed", t.consumed), ("produced", t.produced), ("shared", t.shared), ("grid", t.grid), ("surplus", t.surplus),
+            ] {
                 fields.append(("\(name)_kwh", .number(Energy.kilowattHoursText(value))))
             }
             fields.append(("intervals", .int(t.intervals)))
             fields.append(("expected_intervals", .int(t.expectedIntervals)))
             return .object(fields)
         }
-        return APIServer.json(.object([
-            ("community", .string(community.id)), ("zaehlpunkt", .optional(zaehlpunkt?.description)),
-            ("granularity", .string(granularity.rawValue)), ("from", .string(from.description)), ("to", .string(to.description)),
-            ("stale_days", .array(report.staleDays.map { .string($0.description) })), ("rows", .array(rows)),
-        ]))
+        return APIServer.json(
+            .object([
+                ("community", .string(community.id)), ("zaehlpunkt", .optional(zaehlpunkt?.description)),
+                ("granularity", .string(granularity.rawValue)), ("from", .string(from.description)), ("to", .string(to.description)),
+                ("stale_days", .array(report.staleDays.map { .string($0.description) })), ("rows", .array(rows)),
+            ]))
     }
 
     func readings(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -110,14 +118,22 @@ public struct CommunityRoutes: Sendable {
             return values.map { ReadingValue(start: $0.0, direction: keys[$0.1].direction, milliwattHours: $0.2) }
         }
         let calendar = community.calendar
-        return APIServer.json(.object([
-            ("community", .string(id)), ("zaehlpunkt", .string(zaehlpunkt.description)),
-            ("from", .string(from.description)), ("to", .string(to.description)),
-            ("readings", .array(values.map { value in
-                .object([("start", .string(calendar.isoString(value.start.startSeconds))), ("direction", .string(value.direction.rawValue)),
-                         ("kwh", .number(Energy.kilowattHoursText(value.milliwattHours)))])
-            })),
-        ]))
+        return APIServer.json(
+            .object([
+                ("community", .string(id)), ("zaehlpunkt", .string(zaehlpunkt.description)),
+                ("from", .string(from.description)), ("to", .string(to.description)),
+                (
+                    "readings",
+                    .array(
+                        values.map { value in
+                            .object([
+                                ("start", .string(calendar.isoString(value.start.startSeconds))),
+                                ("direction", .string(value.direction.rawValue)),
+                                ("kwh", .number(Energy.kilowattHoursText(value.milliwattHours))),
+                            ])
+                        })
+                ),
+            ]))
     }
 
     // MARK: Statements and runs
@@ -125,7 +141,8 @@ public struct CommunityRoutes: Sendable {
     func statements(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let caller = try caller(context)
         let query = try QueryParameters(query: request.uri.query, allowed: ["year"])
-        var from = LocalDate(year: 1970, month: 1, day: 1)!, to = LocalDate(year: 9999, month: 1, day: 1)!
+        var from = LocalDate(year: 1970, month: 1, day: 1)!
+        var to = LocalDate(year: 9999, month: 1, day: 1)!
         if let text = query["year"] {
             guard let year = Int(text), (1970...9998).contains(year), let first = LocalDate(year: year, month: 1, day: 1) else {
                 throw APIError.badRequest("'year' must be a year like 2026, not '\(text)'")
@@ -133,17 +150,28 @@ public struct CommunityRoutes: Sendable {
             from = first
             to = LocalDate(year: year + 1, month: 1, day: 1)!
         }
-        let id = community.id, range = (from, to)
+        let id = community.id
+        let range = (from, to)
         let issued = try await store { try $0.issuedStatements(community: id, from: range.0, to: range.1) }
             .filter { caller.mayRead(statementsOf: $0.memberID) }
         let calendar = community.calendar
         let base = server.configuration.basePath + "/api/v1/statements/"
-        return APIServer.json(.object([("community", .string(id)), ("statements", .array(issued.map { s in
-            .object([("number", .string(s.number)), ("period", .string(s.period)), ("from", .string(s.from.description)),
-                     ("to", .string(s.to.description)), ("member_id", .string(s.memberID)), ("incomplete", .bool(s.incomplete)),
-                     ("issued_at", .string(calendar.isoString(s.issuedAt))),
-                     ("xlsx", .string(base + s.number + "?format=xlsx")), ("csv", .string(base + s.number + "?format=csv"))])
-        }))]))
+        return APIServer.json(
+            .object([
+                ("community", .string(id)),
+                (
+                    "statements",
+                    .array(
+                        issued.map { s in
+                            .object([
+                                ("number", .string(s.number)), ("period", .string(s.period)), ("from", .string(s.from.description)),
+                                ("to", .string(s.to.description)), ("member_id", .string(s.memberID)), ("incomplete", .bool(s.incomplete)),
+                                ("issued_at", .string(calendar.isoString(s.issuedAt))),
+                                ("xlsx", .string(base + s.number + "?format=xlsx")), ("csv", .string(base + s.number + "?format=csv")),
+                            ])
+                        })
+                ),
+            ]))
     }
 
     /// A final statement's file, written again from the stored data: the same figures give the
@@ -155,8 +183,9 @@ public struct CommunityRoutes: Sendable {
         let number = try context.parameters.require("number")
         let pieces = number.split(separator: "-")
         guard pieces.count == 2, pieces[0].count == 4, pieces[1].count >= 4, pieces[1].count <= 9,
-              let year = Int(pieces[0]), let sequence = Int(pieces[1]), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) }),
-              let first = LocalDate(year: year, month: 1, day: 1), let next = LocalDate(year: year + 1, month: 1, day: 1) else {
+            let year = Int(pieces[0]), let sequence = Int(pieces[1]), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            let first = LocalDate(year: year, month: 1, day: 1), let next = LocalDate(year: year + 1, month: 1, day: 1)
+        else {
             throw APIError.badRequest("'\(number)' is not a statement number like 2026-0007")
         }
         let community = community
@@ -167,14 +196,18 @@ public struct CommunityRoutes: Sendable {
             throw APIError.forbidden("statement \(number) is not one of member '\(caller.memberID ?? "")'s")
         }
         let period: BillingPeriod
-        do { period = try BillingPeriod(found.period) } catch { throw APIError.internalError("statement \(number) has a stored period '\(found.period)' that does not parse") }
+        do { period = try BillingPeriod(found.period) } catch {
+            throw APIError.internalError("statement \(number) has a stored period '\(found.period)' that does not parse")
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("energy-statement-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let bytes: Data
         do {
             bytes = try await store { store in
                 let result = try BillingRun(store: store, community: community).run(
-                    .init(period: period, mode: .final, formats: [format], directory: directory, allowIncomplete: true, threads: 1, onlyMember: found.memberID))
+                    .init(
+                        period: period, mode: .final, formats: [format], directory: directory, allowIncomplete: true, threads: 1,
+                        onlyMember: found.memberID))
                 guard let file = result.files.first(where: { $0.hasSuffix("." + format.rawValue) }) else {
                     throw APIError.internalError("statement \(number) was not written")
                 }
@@ -184,8 +217,10 @@ public struct CommunityRoutes: Sendable {
             throw APIError(.conflict, "statement_changed", "statement \(number) cannot be reproduced: \(error)")
         }
         var headers = HTTPFields()
-        headers[.contentType] = format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"\(BillingRun.fileStem(period: period, memberID: found.memberID, number: found.number)).\(format.rawValue)\""
+        headers[.contentType] =
+            format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
+        headers[.contentDisposition] =
+            "attachment; filename=\"\(BillingRun.fileStem(period: period, memberID: found.memberID, number: found.number)).\(format.rawValue)\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -198,16 +233,31 @@ public struct CommunityRoutes: Sendable {
             guard let n = Int(text), (1...1000).contains(n) else { throw APIError.badRequest("'limit' must be 1 to 1000, not '\(text)'") }
             limit = n
         }
-        let id = community.id, count = limit
+        let id = community.id
+        let count = limit
         let runs = try await store { try $0.jobRuns(community: id, limit: count) }
         let calendar = community.calendar
-        return APIServer.json(.object([("community", .string(id)), ("runs", .array(runs.map { run in
-            .object([("id", .int(run.id)), ("command", .string(run.command)), ("started_at", .string(calendar.isoString(run.startedAt))),
-                     ("finished_at", .optional(run.finishedAt.map(calendar.isoString))), ("outcome", .optional(run.result?.outcome)),
-                     ("first_day", .optional(run.result?.firstDay?.description)), ("last_day", .optional(run.result?.lastDay?.description)),
-                     ("days", run.result.map { .int($0.days) } ?? .null), ("readings", run.result.map { .int($0.readings) } ?? .null),
-                     ("message", .optional(run.result?.message))])
-        }))]))
+        return APIServer.json(
+            .object([
+                ("community", .string(id)),
+                (
+                    "runs",
+                    .array(
+                        runs.map { run in
+                            .object([
+                                ("id", .int(run.id)), ("command", .string(run.command)),
+                                ("started_at", .string(calendar.isoString(run.startedAt))),
+                                ("finished_at", .optional(run.finishedAt.map(calendar.isoString))),
+                                ("outcome", .optional(run.result?.outcome)),
+                                ("first_day", .optional(run.result?.firstDay?.description)),
+                                ("last_day", .optional(run.result?.lastDay?.description)),
+                                ("days", run.result.map { .int($0.days) } ?? .null),
+                                ("readings", run.result.map { .int($0.readings) } ?? .null),
+                                ("message", .optional(run.result?.message)),
+                            ])
+                        })
+                ),
+            ]))
     }
 
     // MARK: Helpers
@@ -223,7 +273,9 @@ public struct CommunityRoutes: Sendable {
     private func readablePoint(_ context: APIRequestContext, _ caller: Caller) throws(APIError) -> Zaehlpunkt {
         guard let text = context.parameters.get("zaehlpunkt") else { throw .badRequest("no metering point in the path") }
         let decoded = text.removingPercentEncoding ?? text
-        if let op = QueryParameters.operatorLike(decoded) { throw .badRequest("the metering point contains '\(op)': operators are not accepted") }
+        if let op = QueryParameters.operatorLike(decoded) {
+            throw .badRequest("the metering point contains '\(op)': operators are not accepted")
+        }
         let zaehlpunkt: Zaehlpunkt
         do { zaehlpunkt = try Zaehlpunkt(decoded) } catch { throw .badRequest("'\(decoded)' is not a Zaehlpunkt: \(error)") }
         guard caller.mayRead(zaehlpunkt, in: community) else {
@@ -239,8 +291,10 @@ public struct CommunityRoutes: Sendable {
     }
 
     private func pointJSON(_ point: MeteringPoint) -> JSONText {
-        .object([("zaehlpunkt", .string(point.zaehlpunkt.description)), ("direction", .string(point.direction.rawValue)),
-                 ("member_id", .string(point.memberID))])
+        .object([
+            ("zaehlpunkt", .string(point.zaehlpunkt.description)), ("direction", .string(point.direction.rawValue)),
+            ("member_id", .string(point.memberID)),
+        ])
     }
 
     private func maxDays(_ granularity: Granularity) -> Int {

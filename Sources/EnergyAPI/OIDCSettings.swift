@@ -17,9 +17,11 @@ public struct OIDCSettings: Sendable, Equatable {
     /// Keys older than this are refetched on the next request, so removed keys stop being trusted.
     public var maximumKeyAgeSeconds: Double
 
-    public init(issuer: String, audience: String, memberClaim: String = "member_id", adminRole: String = "energy-admin",
-                memberRole: String = "energy-member", clockSkewSeconds: Int64 = 30,
-                minimumRefetchSeconds: Double = 10, maximumKeyAgeSeconds: Double = 3600) {
+    public init(
+        issuer: String, audience: String, memberClaim: String = "member_id", adminRole: String = "energy-admin",
+        memberRole: String = "energy-member", clockSkewSeconds: Int64 = 30,
+        minimumRefetchSeconds: Double = 10, maximumKeyAgeSeconds: Double = 3600
+    ) {
         self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.audience = audience
         self.memberClaim = memberClaim

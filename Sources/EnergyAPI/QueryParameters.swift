@@ -42,7 +42,8 @@ public struct QueryParameters: Sendable {
     }
 
     /// One of `cases`, by raw value.
-    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, default value: T) throws(APIError) -> T where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, default value: T) throws(APIError) -> T
+    where T.RawValue == String {
         guard let text = values[name] else { return value }
         guard let parsed = T(rawValue: text) else {
             throw .badRequest("'\(name)' must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")

@@ -1,8 +1,9 @@
 import Foundation
+import JWTKit
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import JWTKit
 
 /// Checks Keycloak's bearer tokens: the signature with the issuer's published keys (discovery
 /// document, then JWKS; cached, refetched for an unknown `kid`), then `iss`, `aud`, `exp` and
@@ -27,8 +28,10 @@ public actor TokenVerifier {
         "ES256": "EC", "ES384": "EC", "ES512": "EC", "EdDSA": "OKP",
     ]
 
-    public init(settings: OIDCSettings, fetch: (@Sendable (URL) async throws -> Data)? = nil,
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(
+        settings: OIDCSettings, fetch: (@Sendable (URL) async throws -> Data)? = nil,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         self.settings = settings
         self.fetch = fetch ?? TokenVerifier.httpGet
         self.now = now
@@ -42,7 +45,8 @@ public actor TokenVerifier {
         guard let header = Self.jsonObject(base64URL: parts[0]) else { throw .unauthorized("the token's header is not base64url JSON") }
         guard let alg = header["alg"] as? String else { throw .unauthorized("the token's header has no 'alg'") }
         guard let keyType = Self.algorithms[alg] else {
-            throw .unauthorized("tokens signed with '\(alg)' are not accepted; accepted: \(Self.algorithms.keys.sorted().joined(separator: ", "))")
+            throw .unauthorized(
+                "tokens signed with '\(alg)' are not accepted; accepted: \(Self.algorithms.keys.sorted().joined(separator: ", "))")
         }
         guard let kid = header["kid"] as? String, !kid.isEmpty else { throw .unauthorized("the token's header has no 'kid'") }
 
@@ -124,7 +128,9 @@ public actor TokenVerifier {
         guard let discoveryURL = URL(string: settings.discoveryURL) else { throw KeyFetchError("'\(settings.discoveryURL)' is not a URL") }
         let discovery = try JSONSerialization.jsonObject(with: try await fetch(discoveryURL)) as? [String: Any]
         guard let issuer = discovery?["issuer"] as? String else { throw KeyFetchError("\(discoveryURL) has no 'issuer'") }
-        guard issuer == settings.issuer else { throw KeyFetchError("\(discoveryURL) names issuer '\(issuer)', expected '\(settings.issuer)'") }
+        guard issuer == settings.issuer else {
+            throw KeyFetchError("\(discoveryURL) names issuer '\(issuer)', expected '\(settings.issuer)'")
+        }
         guard let jwksText = discovery?["jwks_uri"] as? String, let jwksURL = URL(string: jwksText) else {
             throw KeyFetchError("\(discoveryURL) has no usable 'jwks_uri'")
         }
@@ -139,8 +145,9 @@ public actor TokenVerifier {
             let alg = entry["alg"] as? String
             if let alg, Self.algorithms[alg] != kty { continue }
             guard let data = try? JSONSerialization.data(withJSONObject: entry),
-                  let jwk = try? JSONDecoder().decode(JWK.self, from: data),
-                  (try? await collection.add(jwk: jwk)) != nil else { continue }
+                let jwk = try? JSONDecoder().decode(JWK.self, from: data),
+                (try? await collection.add(jwk: jwk)) != nil
+            else { continue }
             loaded[kid] = (kty, alg)
         }
         guard !loaded.isEmpty else { throw KeyFetchError("\(jwksURL) has no signing keys this server can use") }

@@ -15,8 +15,10 @@ public enum BillingError: Error, CustomStringConvertible {
         case let .noTariff(id):
             return "community \(id) has no tariffs: add a tariffs: block to the community file (see reports/community.example.yaml)"
         case let .incomplete(c):
-            return "refusing the final run: \(c.missingQuarterHours) quarter hours have no reading\(c.notRolledUp.isEmpty ? "" : " or were never rolled up")\n"
-                + c.report() + "\nimport the missing readings and run energy rollup, or pass --allow-incomplete (the statements then say so)"
+            return
+                "refusing the final run: \(c.missingQuarterHours) quarter hours have no reading\(c.notRolledUp.isEmpty ? "" : " or were never rolled up")\n"
+                + c.report()
+                + "\nimport the missing readings and run energy rollup, or pass --allow-incomplete (the statements then say so)"
         case let .stale(c, period):
             return "refusing the final run: readings changed after the rollup of \(c.staleDays.count) days\n" + c.report()
                 + "\nrun: energy rollup --from \(period.from) --to \(period.to), then bill again"

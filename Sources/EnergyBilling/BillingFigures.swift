@@ -58,7 +58,7 @@ public struct BillingFigures: Sendable {
         var totals = [EnergyTotals](repeating: EnergyTotals(), count: pointCount)
         var perWindow = [Int64](repeating: 0, count: pointCount * windowCount)
         var hashes = [UInt64](repeating: FNV.offset, count: pointCount)
-        var missing = [Int32](repeating: -1, count: pointCount * days.count)   // -1: no record for that day
+        var missing = [Int32](repeating: -1, count: pointCount * days.count)  // -1: no record for that day
         var allocatedDays = Set<LocalDate>()
         try store.allocationSeries(community: community.id, from: period.from, to: period.to) { record in
             guard let p = community.pointIndex(of: record.point), let d = dayIndexByDate[record.date] else { return }
@@ -71,7 +71,8 @@ public struct BillingFigures: Sendable {
             var hash = hashes[p]
             record.interleaved.withUnsafeBufferPointer { s in
                 for i in 0..<record.quarterHourCount {
-                    let value = s[2 * i], share = s[2 * i + 1]
+                    let value = s[2 * i]
+                    let share = s[2 * i + 1]
                     sum.add(.point(direction: direction, value: value, share: share))
                     perWindow[p * windowCount + Int(windows[offset + i])] += share
                     if value < 0 { absent += 1 }
@@ -122,8 +123,9 @@ public struct BillingFigures: Sendable {
         for f in figures {
             if f.point.direction == .consumption { consumersShared += f.totals.shared } else { generatorsShared += f.totals.shared }
         }
-        reconciliation = Reconciliation(membersReceived: consumersShared, takenFromGenerators: generatorsShared,
-                                        communityShared: communityShared)
+        reconciliation = Reconciliation(
+            membersReceived: consumersShared, takenFromGenerators: generatorsShared,
+            communityShared: communityShared)
 
         let stale = try store.dirtyDays(community: community.id).map(\.date).filter { $0 >= period.from && $0 < period.to }
         var gaps: [Completeness.Gap] = []
@@ -131,8 +133,10 @@ public struct BillingFigures: Sendable {
             let perDay = days.indices.compactMap { d in
                 missing[p * days.count + d] > 0 ? (date: days[d], missing: Int(missing[p * days.count + d])) : nil
             }
-            gaps.append(Completeness.Gap(point: f.point.key, missing: f.totals.expectedIntervals - f.totals.intervals,
-                                         expected: f.totals.expectedIntervals, days: perDay))
+            gaps.append(
+                Completeness.Gap(
+                    point: f.point.key, missing: f.totals.expectedIntervals - f.totals.intervals,
+                    expected: f.totals.expectedIntervals, days: perDay))
         }
         completeness = Completeness(gaps: gaps, notRolledUp: days.filter { !allocatedDays.contains($0) }, staleDays: stale)
 

@@ -41,9 +41,11 @@ public struct BillingRun {
         /// Write only this member's statement files (no accounting CSV): a download of one
         /// statement. Numbering and checks are those of the whole run.
         public var onlyMember: String?
-        public init(period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
-                    threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20,
-                    onlyMember: String? = nil) {
+        public init(
+            period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
+            threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20,
+            onlyMember: String? = nil
+        ) {
             self.period = period
             self.mode = mode
             self.formats = formats
@@ -88,9 +90,10 @@ public struct BillingRun {
                 let requests = figures.statements.enumerated().map { i, s in
                     StatementRequest(memberID: s.member.id, fingerprint: fingerprints[i], incomplete: s.missingQuarterHours > 0)
                 }
-                let stored = try store.issueStatements(requests, community: community.id, period: options.period.label,
-                                                       from: options.period.from, to: options.period.to, year: options.period.year,
-                                                       issuedAt: Int64(Date().timeIntervalSince1970))
+                let stored = try store.issueStatements(
+                    requests, community: community.id, period: options.period.label,
+                    from: options.period.from, to: options.period.to, year: options.period.year,
+                    issuedAt: Int64(Date().timeIntervalSince1970))
                 numbers = stored.map(\.number)
                 issuedOn = stored.first.map { community.calendar.localDate(containing: $0.issuedAt) }
             } else {
@@ -107,7 +110,9 @@ public struct BillingRun {
     }
 
     /// The numbers of an earlier final run of exactly this period, if every statement is unchanged.
-    private func reissue(_ issued: [IssuedStatement], fingerprints: [String], figures: BillingFigures, period: BillingPeriod) throws -> [String?] {
+    private func reissue(
+        _ issued: [IssuedStatement], fingerprints: [String], figures: BillingFigures, period: BillingPeriod
+    ) throws -> [String?] {
         if let other = issued.first(where: { $0.period != period.label }) {
             throw BillingError.overlaps(period.label, issued: other.period)
         }
@@ -145,14 +150,18 @@ public struct BillingRun {
             hash = FNV.mix(hash, figures.community.meteringPoints[p].key.description)
             hash = FNV.mix(hash, figures.seriesHashes[p])
             for day in figures.daily[p] {
-                for v in [day.consumed, day.produced, day.shared, day.grid, day.surplus, Int64(day.intervals), Int64(day.expectedIntervals)] {
+                for v in [
+                    day.consumed, day.produced, day.shared, day.grid, day.surplus, Int64(day.intervals), Int64(day.expectedIntervals),
+                ] {
                     hash = FNV.mix(hash, UInt64(bitPattern: v))
                 }
             }
         }
         for line in statement.lines {
-            hash = FNV.mix(hash, "\(line.kind.rawValue)|\(line.text)|\(line.energy?.milliwattHours ?? -1)|\(line.price?.text ?? "")|"
-                               + "\(line.rate?.text ?? "")|\(line.amount.cents)")
+            hash = FNV.mix(
+                hash,
+                "\(line.kind.rawValue)|\(line.text)|\(line.energy?.milliwattHours ?? -1)|\(line.price?.text ?? "")|"
+                    + "\(line.rate?.text ?? "")|\(line.amount.cents)")
         }
         return String(FNV.mix(hash, figures.tariff.currency), radix: 16)
     }
@@ -172,7 +181,9 @@ public struct BillingRun {
         let stems = figures.statements.indices.map {
             Self.fileStem(period: options.period, memberID: figures.statements[$0].member.id, number: numbers[$0])
         }
-        let members = figures.statements.indices.filter { options.onlyMember == nil || figures.statements[$0].member.id == options.onlyMember }
+        let members = figures.statements.indices.filter {
+            options.onlyMember == nil || figures.statements[$0].member.id == options.onlyMember
+        }
         if options.formats.contains(.csv) {
             if options.onlyMember == nil {
                 let name = (options.mode == .final ? "" : "preview-") + "statements-\(options.period.label).csv"
@@ -192,7 +203,8 @@ public struct BillingRun {
             let perPoint = max(1, figures.quarterHours.count * 16)
             let pointsPerBatch = max(1, options.seriesBudgetBytes / perPoint)
             var batches: [[Int]] = []
-            var current: [Int] = [], currentPoints = 0
+            var current: [Int] = []
+            var currentPoints = 0
             for i in members {
                 let n = figures.pointIndices(of: figures.statements[i].member).count
                 if !current.isEmpty && currentPoints + n > pointsPerBatch {
@@ -205,10 +217,12 @@ public struct BillingRun {
             }
             if !current.isEmpty { batches.append(current) }
             for batch in batches {
-                let series = try QuarterHourSeries(store: store, figures: figures,
-                                                   points: batch.flatMap { figures.pointIndices(of: figures.statements[$0].member) })
-                try Self.writeWorkbooks(batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
-                                        directory: directory, threads: options.threads)
+                let series = try QuarterHourSeries(
+                    store: store, figures: figures,
+                    points: batch.flatMap { figures.pointIndices(of: figures.statements[$0].member) })
+                try Self.writeWorkbooks(
+                    batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
+                    directory: directory, threads: options.threads)
             }
             files += members.map { directory + "/" + stems[$0] + ".xlsx" }
         }
@@ -217,8 +231,10 @@ public struct BillingRun {
 
     /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
     /// thread takes the next member until none are left.
-    private static func writeWorkbooks(_ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
-                                       issuedOn: LocalDate?, stems: [String], directory: String, threads: Int) throws {
+    private static func writeWorkbooks(
+        _ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
+        issuedOn: LocalDate?, stems: [String], directory: String, threads: Int
+    ) throws {
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
         let work = { @Sendable in
@@ -228,7 +244,8 @@ public struct BillingRun {
                 let i = members[k]
                 let path = directory + "/" + stems[i] + ".xlsx"
                 do {
-                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn, series: series).write(to: path + ".part")
+                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn, series: series).write(
+                        to: path + ".part")
                     try rename(path + ".part", to: path)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }

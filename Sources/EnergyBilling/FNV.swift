@@ -3,7 +3,8 @@ enum FNV {
     static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
     @inline(__always)
     static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
-        var h = hash, v = value
+        var h = hash
+        var v = value
         for _ in 0..<8 {
             h = (h ^ (v & 0xff)) &* 0x0000_0100_0000_01b3
             v >>= 8

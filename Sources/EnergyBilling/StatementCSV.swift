@@ -1,5 +1,5 @@
-import Foundation
 import EnergyCore
+import Foundation
 
 /// The CSV files of a billing run (RFC 4180: comma-separated, CRLF line ends, fields quoted when
 /// they hold a comma, a quote or a line break; UTF-8; a point as decimal separator; kWh with six
@@ -38,7 +38,8 @@ public enum StatementCSV {
         for i in order {
             let statement = figures.statements[i]
             func sum(_ kind: LineKind) -> Money { statement.lines.filter { $0.kind == kind }.reduce(.zero) { $0 + $1.amount } }
-            var received: Int64 = 0, taken: Int64 = 0
+            var received: Int64 = 0
+            var taken: Int64 = 0
             for p in statement.points {
                 if p.point.direction == .consumption { received += p.totals.shared } else { taken += p.totals.shared }
             }

@@ -29,8 +29,9 @@ struct StatementWorkbook {
         // The creation time written into the file is the start of the day after the period
         // (00:00 UTC): fixed for the period, so a final run can be reproduced byte for byte.
         let created = Int64(figures.period.to.daysSinceEpoch) * 86_400
-        let book = try XLSXWorkbook(path: path, created: created, title: "Statement \(number ?? "preview") \(figures.period) \(member.id)",
-                                    author: community.name, company: community.name)
+        let book = try XLSXWorkbook(
+            path: path, created: created, title: "Statement \(number ?? "preview") \(figures.period) \(member.id)",
+            author: community.name, company: community.name)
         let f = Formats(book)
         try writeSummary(book.addSheet(Self.summarySheet), statement, f)
         try writeDaily(book, book.addSheet(Self.dailySheet), statement, f)
@@ -65,23 +66,43 @@ struct StatementWorkbook {
         s.setColumns(0, 0, width: 52)
         s.setColumns(1, 8, width: 16)
         var row = 0
-        try s.write(row, 0, number == nil ? "Statement (preview)" : "Statement", f.bold); row += 1
-        try s.write(row, 0, "Community"); try s.write(row, 1, "\(community.name) (\(community.id))"); row += 1
-        try s.write(row, 0, "Member"); try s.write(row, 1, "\(member.name) (\(member.id))"); row += 1
-        try s.write(row, 0, "Period"); try s.write(row, 1, figures.period.label); row += 1
-        try s.write(row, 0, "From"); try s.write(row, 1, Self.serial(figures.period.from), f.date); row += 1
-        try s.write(row, 0, "To (inclusive)"); try s.write(row, 1, Self.serial(figures.period.to.adding(days: -1)), f.date); row += 1
-        try s.write(row, 0, "Statement number"); try s.write(row, 1, number ?? "PREVIEW (not numbered)")
-        if let issuedOn { try s.write(row, 2, "Issued on"); try s.write(row, 3, Self.serial(issuedOn), f.date) }
+        try s.write(row, 0, number == nil ? "Statement (preview)" : "Statement", f.bold)
+        row += 1
+        try s.write(row, 0, "Community")
+        try s.write(row, 1, "\(community.name) (\(community.id))")
+        row += 1
+        try s.write(row, 0, "Member")
+        try s.write(row, 1, "\(member.name) (\(member.id))")
+        row += 1
+        try s.write(row, 0, "Period")
+        try s.write(row, 1, figures.period.label)
+        row += 1
+        try s.write(row, 0, "From")
+        try s.write(row, 1, Self.serial(figures.period.from), f.date)
+        row += 1
+        try s.write(row, 0, "To (inclusive)")
+        try s.write(row, 1, Self.serial(figures.period.to.adding(days: -1)), f.date)
+        row += 1
+        try s.write(row, 0, "Statement number")
+        try s.write(row, 1, number ?? "PREVIEW (not numbered)")
+        if let issuedOn {
+            try s.write(row, 2, "Issued on")
+            try s.write(row, 3, Self.serial(issuedOn), f.date)
+        }
         row += 1
         let missing = statement.missingQuarterHours
         try s.write(row, 0, "Data")
-        try s.write(row, 1, missing == 0 ? "complete" : "INCOMPLETE: \(missing) quarter hours without a reading (counted as 0)"); row += 1
-        try s.write(row, 0, "Currency"); try s.write(row, 1, figures.tariff.currency); row += 1
+        try s.write(row, 1, missing == 0 ? "complete" : "INCOMPLETE: \(missing) quarter hours without a reading (counted as 0)")
+        row += 1
+        try s.write(row, 0, "Currency")
+        try s.write(row, 1, figures.tariff.currency)
+        row += 1
         row += 1
 
-        let pointHeader = ["Metering point", "Direction", "Consumption kWh", "Community share kWh", "From the supplier kWh",
-                           "Production kWh", "Taken by the community kWh", "Quarter hours with readings", "Quarter hours"]
+        let pointHeader = [
+            "Metering point", "Direction", "Consumption kWh", "Community share kWh", "From the supplier kWh",
+            "Production kWh", "Taken by the community kWh", "Quarter hours with readings", "Quarter hours",
+        ]
         for (c, title) in pointHeader.enumerated() { try s.write(row, c, title, f.bold) }
         row += 1
         for p in statement.points {
@@ -101,7 +122,8 @@ struct StatementWorkbook {
 
         for (c, title) in ["Line", "Energy kWh", "Price per kWh", "VAT rate", "Amount"].enumerated() { try s.write(row, c, title, f.bold) }
         row += 1
-        var netRows: [Int] = [], vatRows: [Int] = []
+        var netRows: [Int] = []
+        var vatRows: [Int] = []
         for line in statement.lines {
             try s.write(row, 0, line.text)
             if let energy = line.energy { try s.write(row, 1, Self.kWh(energy.milliwattHours), f.kWh) }
@@ -116,13 +138,16 @@ struct StatementWorkbook {
         }
         let netRow = row
         try s.write(row, 0, "Net", f.bold)
-        try s.write(row, 4, formula: sum(netRows), cached: statement.net.units, f.money); row += 1
+        try s.write(row, 4, formula: sum(netRows), cached: statement.net.units, f.money)
+        row += 1
         let vatRow = row
         try s.write(row, 0, "VAT", f.bold)
-        try s.write(row, 4, formula: sum(vatRows), cached: statement.vat.units, f.money); row += 1
+        try s.write(row, 4, formula: sum(vatRows), cached: statement.vat.units, f.money)
+        row += 1
         try s.write(row, 0, statement.total < .zero ? "Total (credited to the member)" : "Total (payable by the member)", f.bold)
-        try s.write(row, 4, formula: "\(XLSXSheet.cellName(netRow, 4))+\(XLSXSheet.cellName(vatRow, 4))",
-                    cached: statement.total.units, f.money)
+        try s.write(
+            row, 4, formula: "\(XLSXSheet.cellName(netRow, 4))+\(XLSXSheet.cellName(vatRow, 4))",
+            cached: statement.total.units, f.money)
     }
 
     // MARK: Daily
@@ -160,17 +185,22 @@ struct StatementWorkbook {
         let totalRow = last + 1
         try s.write(totalRow, 0, "Total", f.bold)
         for c in 0..<cols.count {
-            try s.write(totalRow, c + 1, formula: "SUM(\(XLSXSheet.cellName(1, c + 1)):\(XLSXSheet.cellName(last, c + 1)))",
-                        cached: Self.kWh(sums[c]), f.kWh)
+            try s.write(
+                totalRow, c + 1, formula: "SUM(\(XLSXSheet.cellName(1, c + 1)):\(XLSXSheet.cellName(last, c + 1)))",
+                cached: Self.kWh(sums[c]), f.kWh)
         }
         let chart = try book.addChart(.line)
         chart.setTitle("Daily energy of \(statement.member.name)")
         chart.setAxisNames(x: "Day", y: "kWh")
         chart.legendAtBottom()
-        let categories = "=\(StatementWorkbook.dailySheet)!\(XLSXSheet.cellName(1, 0, absolute: true)):\(XLSXSheet.cellName(last, 0, absolute: true))"
+        let categories =
+            "=\(StatementWorkbook.dailySheet)!\(XLSXSheet.cellName(1, 0, absolute: true)):\(XLSXSheet.cellName(last, 0, absolute: true))"
         for (c, col) in cols.enumerated() {
-            chart.addSeries(name: col.0, categories: categories,
-                            values: "=\(StatementWorkbook.dailySheet)!\(XLSXSheet.cellName(1, c + 1, absolute: true)):\(XLSXSheet.cellName(last, c + 1, absolute: true))")
+            chart.addSeries(
+                name: col.0, categories: categories,
+                values:
+                    "=\(StatementWorkbook.dailySheet)!\(XLSXSheet.cellName(1, c + 1, absolute: true)):\(XLSXSheet.cellName(last, c + 1, absolute: true))"
+            )
         }
         try s.insert(chart, row: 1, column: cols.count + 2, scaleX: 1.6, scaleY: 1.4)
     }
@@ -198,7 +228,8 @@ struct StatementWorkbook {
             try s.write(q + 1, 0, Self.serial(localSeconds: start + Int64(offsets.offset(at: start))), f.dateTime)
             var c = 0
             for values in pointSeries where values.count == 2 * count {
-                let value = values[2 * q], share = values[2 * q + 1]
+                let value = values[2 * q]
+                let share = values[2 * q + 1]
                 // A missing reading is an empty cell, as in the grid operators' exports.
                 if value >= 0 {
                     try s.write(q + 1, c + 1, Self.kWh(value), f.kWh)
@@ -212,8 +243,9 @@ struct StatementWorkbook {
         let totalRow = count + 1
         try s.write(totalRow, 0, "Total", f.bold)
         for c in 0..<titles.count {
-            try s.write(totalRow, c + 1, formula: "SUM(\(XLSXSheet.cellName(1, c + 1)):\(XLSXSheet.cellName(count, c + 1)))",
-                        cached: Self.kWh(sums[c]), f.kWh)
+            try s.write(
+                totalRow, c + 1, formula: "SUM(\(XLSXSheet.cellName(1, c + 1)):\(XLSXSheet.cellName(count, c + 1)))",
+                cached: Self.kWh(sums[c]), f.kWh)
         }
     }
 }

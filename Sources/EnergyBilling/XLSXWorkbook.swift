@@ -40,7 +40,7 @@ final class XLSXWorkbook {
         handle = workbook
         // The strings are copied by libxlsxwriter; ours are freed right after.
         let owned: [UnsafeMutablePointer<CChar>?] = [strdup(title), strdup(author), strdup(company)]
-        defer { owned.forEach { free($0) } }
+        defer { for pointer in owned { free(pointer) } }
         var properties = lxw_doc_properties()
         properties.title = owned[0]
         properties.author = owned[1]

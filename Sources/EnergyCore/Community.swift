@@ -21,8 +21,10 @@ public struct Community: Sendable {
     public let meteringPoints: [MeteringPoint]
     private let indexByKey: [PointKey: Int]
 
-    public init(id: String, name: String, calendar: LocalCalendar, allocationKey: AllocationKey, site: Site = .vienna, members: [Member],
-                tariff: Tariff? = nil) {
+    public init(
+        id: String, name: String, calendar: LocalCalendar, allocationKey: AllocationKey, site: Site = .vienna, members: [Member],
+        tariff: Tariff? = nil
+    ) {
         self.id = id
         self.name = name
         self.calendar = calendar
@@ -49,10 +51,13 @@ public struct Community: Sendable {
 
     /// A fresh allocator for this community's key and points.
     public func allocator() -> QuarterHourAllocator {
-        QuarterHourAllocator(key: allocationKey, participants: meteringPoints.map {
-            AllocationParticipant(direction: $0.direction, participationBasisPoints: $0.participationBasisPoints,
-                                  staticSharePPM: $0.staticSharePPM)
-        })
+        QuarterHourAllocator(
+            key: allocationKey,
+            participants: meteringPoints.map {
+                AllocationParticipant(
+                    direction: $0.direction, participationBasisPoints: $0.participationBasisPoints,
+                    staticSharePPM: $0.staticSharePPM)
+            })
     }
 
     public func member(id: String) -> Member? { members.first { $0.id == id } }
@@ -107,8 +112,10 @@ public struct MeteringPoint: Sendable, Equatable {
     /// How the simulator should make up readings for this point, if at all.
     public var profile: SimulationProfile?
 
-    public init(zaehlpunkt: Zaehlpunkt, direction: Direction, participationBasisPoints: Int64 = 10_000,
-                staticSharePPM: Int64 = 0, memberID: String, profile: SimulationProfile? = nil) {
+    public init(
+        zaehlpunkt: Zaehlpunkt, direction: Direction, participationBasisPoints: Int64 = 10_000,
+        staticSharePPM: Int64 = 0, memberID: String, profile: SimulationProfile? = nil
+    ) {
         self.zaehlpunkt = zaehlpunkt
         self.direction = direction
         self.participationBasisPoints = participationBasisPoints
@@ -129,5 +136,7 @@ public enum SimulationProfile: Sendable, Equatable {
 }
 
 public enum StandardLoadKind: String, Sendable, CaseIterable {
-    case h0 = "H0", g0 = "G0", l0 = "L0"
+    case h0 = "H0"
+    case g0 = "G0"
+    case l0 = "L0"
 }

@@ -132,7 +132,9 @@ private struct NodeReader {
             let fields = try mapping(memberNode, path, allowed: ["id", "name", "meteringPoints"])
             let memberID = try text(fields, "id", path, parent: memberNode)
             path += " (\(memberID))"
-            if let first = seenMembers[memberID] { throw fail(memberNode, path, "member id '\(memberID)' is used by members[\(first)] too") }
+            if let first = seenMembers[memberID] {
+                throw fail(memberNode, path, "member id '\(memberID)' is used by members[\(first)] too")
+            }
             seenMembers[memberID] = m
             let memberName = try optionalText(fields, "name", path) ?? memberID
             guard let pointsNode = fields["meteringPoints"], case let .sequence(pointList) = pointsNode, pointList.count > 0 else {
@@ -177,8 +179,12 @@ private struct NodeReader {
         guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw fail(t["currency"], "\(path).currency", "'\(currency)' is not a currency code (three capitals, e.g. EUR)")
         }
-        guard let consumptionNode = t["consumption"] else { throw fail(node, path, "'consumption' (price per kWh of community energy) is missing") }
-        guard let generationNode = t["generation"] else { throw fail(node, path, "'generation' (price per kWh the community takes) is missing") }
+        guard let consumptionNode = t["consumption"] else {
+            throw fail(node, path, "'consumption' (price per kWh of community energy) is missing")
+        }
+        guard let generationNode = t["generation"] else {
+            throw fail(node, path, "'generation' (price per kWh the community takes) is missing")
+        }
         let consumption = try price(consumptionNode, "\(path).consumption")
         let generation = try price(generationNode, "\(path).generation")
         var fee = Money.zero
@@ -231,23 +237,27 @@ private struct NodeReader {
                     days = []
                     for dayNode in dayList {
                         guard let name = dayNode.string, let index = TariffWindow.weekdayNames.firstIndex(of: name.lowercased()) else {
-                            throw fail(dayNode, "\(wp).days", "'\(dayNode.string ?? "")' is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
+                            throw fail(
+                                dayNode, "\(wp).days", "'\(dayNode.string ?? "")' is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
                         }
                         guard days.insert(index + 1).inserted else { throw fail(dayNode, "\(wp).days", "'\(name)' is listed twice") }
                     }
                 }
-                windows.append(TariffWindow(
-                    name: name, days: days, fromMinute: from, toMinute: end,
-                    consumptionPrice: try w["consumption"].map { try price($0, "\(wp).consumption") } ?? consumption,
-                    generationPrice: try w["generation"].map { try price($0, "\(wp).generation") } ?? generation))
+                windows.append(
+                    TariffWindow(
+                        name: name, days: days, fromMinute: from, toMinute: end,
+                        consumptionPrice: try w["consumption"].map { try price($0, "\(wp).consumption") } ?? consumption,
+                        generationPrice: try w["generation"].map { try price($0, "\(wp).generation") } ?? generation))
             }
             if let duplicate = Dictionary(grouping: windows.indices, by: { windows[$0].name }).first(where: { $0.value.count > 1 }) {
-                throw fail(list[duplicate.value[1]], "\(path).timeOfUse[\(duplicate.value[1])]", "window name '\(duplicate.key)' is used twice")
+                throw fail(
+                    list[duplicate.value[1]], "\(path).timeOfUse[\(duplicate.value[1])]", "window name '\(duplicate.key)' is used twice")
             }
         }
         do {
-            return try Tariff(currency: currency, consumptionPrice: consumption, generationPrice: generation, memberFee: fee,
-                              memberFeePeriod: feePeriod, vat: vat, timeOfUse: windows)
+            return try Tariff(
+                currency: currency, consumptionPrice: consumption, generationPrice: generation, memberFee: fee,
+                memberFeePeriod: feePeriod, vat: vat, timeOfUse: windows)
         } catch {
             if let index = error.index, case let .sequence(list) = t["timeOfUse"] {
                 throw fail(list[index], "\(path).timeOfUse[\(index)]", error.message)
@@ -276,15 +286,16 @@ private struct NodeReader {
         if let s = f["share"] {
             guard key == .static else { throw fail(s, "\(path).share", "a share is only used with allocation: static") }
             guard direction == .consumption else { throw fail(s, "\(path).share", "only consuming points have a static share") }
-            share = try number(s, "\(path).share", decimals: 4)   // 0.0001 % = 1 ppm
+            share = try number(s, "\(path).share", decimals: 4)  // 0.0001 % = 1 ppm
             guard (0...1_000_000).contains(share) else { throw fail(s, "\(path).share", "must be between 0 and 100 (percent)") }
         } else if key == .static && direction == .consumption {
             throw fail(node, path, "'share' is missing (allocation: static needs a share for each consuming point)")
         }
         var profile: SimulationProfile?
         if let profileNode = f["profile"] { profile = try simulationProfile(profileNode, "\(path).profile", direction: direction) }
-        return MeteringPoint(zaehlpunkt: zaehlpunkt, direction: direction, participationBasisPoints: participation,
-                             staticSharePPM: share, memberID: memberID, profile: profile)
+        return MeteringPoint(
+            zaehlpunkt: zaehlpunkt, direction: direction, participationBasisPoints: participation,
+            staticSharePPM: share, memberID: memberID, profile: profile)
     }
 
     func simulationProfile(_ node: Node, _ path: String, direction: Direction) throws -> SimulationProfile {

@@ -19,8 +19,10 @@ extension CommunityFile {
             out += "    name: \(quoted(member.name))\n"
             out += "    meteringPoints:\n"
             for point in member.meteringPoints {
-                var fields = ["zaehlpunkt: \(point.zaehlpunkt)", "direction: \(point.direction.rawValue)",
-                              "participation: \(decimalText(point.participationBasisPoints, decimals: 2))"]
+                var fields = [
+                    "zaehlpunkt: \(point.zaehlpunkt)", "direction: \(point.direction.rawValue)",
+                    "participation: \(decimalText(point.participationBasisPoints, decimals: 2))",
+                ]
                 if community.allocationKey == .static && point.direction == .consumption {
                     fields.append("share: \(decimalText(point.staticSharePPM, decimals: 4))")
                 }
@@ -42,13 +44,15 @@ extension CommunityFile {
         out += "  consumption: \(tariff.consumptionPrice.text)\n"
         out += "  generation: \(tariff.generationPrice.text)\n"
         out += "  memberFee: {amount: \(tariff.memberFee.text), per: \(tariff.memberFeePeriod.rawValue)}\n"
-        out += "  vat: {consumption: \(tariff.vat.consumption.text), generation: \(tariff.vat.generation.text), "
+        out +=
+            "  vat: {consumption: \(tariff.vat.consumption.text), generation: \(tariff.vat.generation.text), "
             + "memberFee: \(tariff.vat.memberFee.text)}\n"
         if !tariff.timeOfUse.isEmpty {
             out += "  timeOfUse:\n"
             for window in tariff.timeOfUse {
                 let days = window.days.sorted().map { TariffWindow.weekdayNames[$0 - 1] }.joined(separator: ", ")
-                out += "    - {name: \(quoted(window.name)), days: [\(days)], from: \"\(TariffWindow.clock(window.fromMinute))\", "
+                out +=
+                    "    - {name: \(quoted(window.name)), days: [\(days)], from: \"\(TariffWindow.clock(window.fromMinute))\", "
                     + "to: \"\(TariffWindow.clock(window.toMinute))\", consumption: \(window.consumptionPrice.text), "
                     + "generation: \(window.generationPrice.text)}\n"
             }

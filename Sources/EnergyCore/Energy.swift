@@ -38,7 +38,7 @@ public struct Energy: Hashable, Comparable, Sendable, AdditiveArithmetic, Custom
         guard decimals > 0 else { return text }
         var divisor: UInt64 = 1
         for _ in decimals..<6 { divisor *= 10 }
-        fraction /= divisor   // truncates; callers that round pick 6 decimals
+        fraction /= divisor  // truncates; callers that round pick 6 decimals
         var fractionText = String(fraction)
         let width = decimals
         if fractionText.count < width {

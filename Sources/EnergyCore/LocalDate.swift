@@ -33,8 +33,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init(_ text: String) throws(TimeError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              let date = LocalDate(year: y, month: m, day: d) else { throw .badDate(text) }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            let date = LocalDate(year: y, month: m, day: d)
+        else { throw .badDate(text) }
         self = date
     }
 
@@ -46,7 +47,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO weekday: 1 = Monday ... 7 = Sunday.
     public var isoWeekday: Int {
-        let w = (daysSinceEpoch + 3) % 7   // 1970-01-01 was a Thursday
+        let w = (daysSinceEpoch + 3) % 7  // 1970-01-01 was a Thursday
         return (w < 0 ? w + 7 : w) + 1
     }
 
@@ -105,7 +106,8 @@ public struct LocalMonth: Hashable, Comparable, Sendable, CustomStringConvertibl
     public init(_ text: String) throws(TimeError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let month = LocalMonth(year: y, month: m) else { throw .badMonth(text) }
+            let y = Int(parts[0]), let m = Int(parts[1]), let month = LocalMonth(year: y, month: m)
+        else { throw .badMonth(text) }
         self = month
     }
 

@@ -28,9 +28,11 @@ public struct MemberStatement: Sendable, Equatable {
                 guard energy != .zero || tariff.windows.count == 1 else { continue }
                 let price = consumer ? window.consumptionPrice : window.generationPrice
                 let amount = Money.amount(of: energy, at: price)
-                lines.append(StatementLine(kind: consumer ? .communityEnergy : .generationCredit, zaehlpunkt: point.point.zaehlpunkt,
-                                           window: tariff.windows.count == 1 ? nil : window.name, energy: energy, price: price,
-                                           rate: nil, amount: consumer ? amount : -amount))
+                lines.append(
+                    StatementLine(
+                        kind: consumer ? .communityEnergy : .generationCredit, zaehlpunkt: point.point.zaehlpunkt,
+                        window: tariff.windows.count == 1 ? nil : window.name, energy: energy, price: price,
+                        rate: nil, amount: consumer ? amount : -amount))
             }
         }
         let fee = tariff.memberFee(months: months)
@@ -38,13 +40,17 @@ public struct MemberStatement: Sendable, Equatable {
             lines.append(StatementLine(kind: .memberFee, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: nil, amount: fee))
         }
         var vatLines: [StatementLine] = []
-        for (kind, rate) in [(LineKind.communityEnergy, tariff.vat.consumption), (.generationCredit, tariff.vat.generation),
-                             (.memberFee, tariff.vat.memberFee)] {
+        for (kind, rate) in [
+            (LineKind.communityEnergy, tariff.vat.consumption), (.generationCredit, tariff.vat.generation),
+            (.memberFee, tariff.vat.memberFee),
+        ] {
             let base = lines.filter { $0.kind == kind }
             guard !base.isEmpty else { continue }
             let sum = base.reduce(Money.zero) { $0 + $1.amount }
-            vatLines.append(StatementLine(kind: .vat, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: rate,
-                                          amount: Money.percentage(rate, of: sum), vatOn: kind, base: sum))
+            vatLines.append(
+                StatementLine(
+                    kind: .vat, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: rate,
+                    amount: Money.percentage(rate, of: sum), vatOn: kind, base: sum))
         }
         net = lines.reduce(.zero) { $0 + $1.amount }
         vat = vatLines.reduce(.zero) { $0 + $1.amount }

@@ -41,8 +41,10 @@ public struct Money: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomS
     /// the cent. 1 kWh = 10^6 mWh and 1 cent = 10^4 µ-units, hence 10^10. Exact: the product is
     /// formed in 128 bits.
     public static func amount(of energy: Energy, at price: EnergyPrice) -> Money {
-        Money(cents: divideRoundingHalfAwayFromZero(Int128(energy.milliwattHours) * Int128(price.microUnitsPerKilowattHour),
-                                                    by: 10_000_000_000))
+        Money(
+            cents: divideRoundingHalfAwayFromZero(
+                Int128(energy.milliwattHours) * Int128(price.microUnitsPerKilowattHour),
+                by: 10_000_000_000))
     }
 
     /// Percentage line (VAT): `base × rate (basis points) / 10^4`, rounded half away from zero to the cent.
@@ -61,7 +63,7 @@ public struct Money: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomS
     static func divideRoundingHalfAwayFromZero(_ value: Int128, by divisor: Int128) -> Int64 {
         precondition(divisor > 0, "divisor must be positive")
         let magnitude = value < 0 ? -value : value
-        let rounded = (magnitude + divisor / 2) / divisor   // (2 × remainder ≥ divisor) rounds up
+        let rounded = (magnitude + divisor / 2) / divisor  // (2 × remainder ≥ divisor) rounds up
         return Int64(value < 0 ? -rounded : rounded)
     }
 }

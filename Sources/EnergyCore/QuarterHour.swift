@@ -75,12 +75,16 @@ public enum UTCTimestamp {
             return value
         }
         guard let year = digits(0, 4), bytes[4] == UInt8(ascii: "-"), let month = digits(5, 2),
-              bytes[7] == UInt8(ascii: "-"), let day = digits(8, 2) else { throw fail("date part is not YYYY-MM-DD") }
+            bytes[7] == UInt8(ascii: "-"), let day = digits(8, 2)
+        else { throw fail("date part is not YYYY-MM-DD") }
         guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " ") else { throw fail("expected T between date and time") }
         guard let hour = digits(11, 2), bytes[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
-              bytes[16] == UInt8(ascii: ":"), let second = digits(17, 2) else { throw fail("time part is not HH:MM:SS") }
+            bytes[16] == UInt8(ascii: ":"), let second = digits(17, 2)
+        else { throw fail("time part is not HH:MM:SS") }
         guard (1...12).contains(month) else { throw fail("month \(month) is out of range") }
-        guard day >= 1, day <= LocalDate.daysIn(year: year, month: month) else { throw fail("day \(day) does not exist in \(year)-\(month)") }
+        guard day >= 1, day <= LocalDate.daysIn(year: year, month: month) else {
+            throw fail("day \(day) does not exist in \(year)-\(month)")
+        }
         guard hour < 24, minute < 60, second < 60 else { throw fail("time of day is out of range") }
         var i = 19
         if i < n, bytes[i] == UInt8(ascii: ".") {

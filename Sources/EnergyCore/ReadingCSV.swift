@@ -24,8 +24,10 @@ public struct ReadingCSVParser {
 
     /// Feeds the next chunk of the file. Rows split across chunks are joined. Call once more with
     /// `isLast: true` at the end (the chunk may be empty).
-    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, isLast: Bool,
-                              accept: (Reading) -> Void, reject: (RowRejection) -> Void) {
+    public mutating func feed(
+        _ chunk: UnsafeBufferPointer<UInt8>, isLast: Bool,
+        accept: (Reading) -> Void, reject: (RowRejection) -> Void
+    ) {
         var start = 0
         var i = 0
         let n = chunk.count
@@ -74,8 +76,11 @@ public struct ReadingCSVParser {
             readHeader(bytes, reject: reject)
             return
         }
-        var fields: (zp: UnsafeBufferPointer<UInt8>?, start: UnsafeBufferPointer<UInt8>?, direction: UnsafeBufferPointer<UInt8>?,
-                     kwh: UnsafeBufferPointer<UInt8>?, quality: UnsafeBufferPointer<UInt8>?) = (nil, nil, nil, nil, nil)
+        var fields:
+            (
+                zp: UnsafeBufferPointer<UInt8>?, start: UnsafeBufferPointer<UInt8>?, direction: UnsafeBufferPointer<UInt8>?,
+                kwh: UnsafeBufferPointer<UInt8>?, quality: UnsafeBufferPointer<UInt8>?
+            ) = (nil, nil, nil, nil, nil)
         var column = 0
         var fieldStart = 0
         var i = 0
@@ -104,17 +109,21 @@ public struct ReadingCSVParser {
             i += 1
         }
         guard let zpField = fields.zp, let startField = fields.start, let directionField = fields.direction,
-              let kwhField = fields.kwh else {
+            let kwhField = fields.kwh
+        else {
             reject(RowRejection(line: line, reason: "\(column) fields, expected \(columns.count) (\(Self.header))"))
             return
         }
         do {
             let zaehlpunkt = try Zaehlpunkt(utf8: zpField)
             let direction: Direction
-            if equals(directionField, "consumption") { direction = .consumption }
-            else if equals(directionField, "generation") { direction = .generation }
-            else {
-                throw RowRejection(line: line, reason: "direction '\(String(decoding: directionField, as: UTF8.self))' is not consumption or generation")
+            if equals(directionField, "consumption") {
+                direction = .consumption
+            } else if equals(directionField, "generation") {
+                direction = .generation
+            } else {
+                throw RowRejection(
+                    line: line, reason: "direction '\(String(decoding: directionField, as: UTF8.self))' is not consumption or generation")
             }
             let seconds = try UTCTimestamp.parse(startField)
             let start = try QuarterHour(startSeconds: seconds)
@@ -122,10 +131,16 @@ public struct ReadingCSVParser {
             try Reading.validate(milliwattHours: value)
             var quality = Quality.measured
             if let q = fields.quality, !q.isEmpty {
-                if equals(q, "measured") { quality = .measured }
-                else if equals(q, "substituted") { quality = .substituted }
-                else if equals(q, "estimated") { quality = .estimated }
-                else { throw RowRejection(line: line, reason: "quality '\(String(decoding: q, as: UTF8.self))' is not measured, substituted or estimated") }
+                if equals(q, "measured") {
+                    quality = .measured
+                } else if equals(q, "substituted") {
+                    quality = .substituted
+                } else if equals(q, "estimated") {
+                    quality = .estimated
+                } else {
+                    throw RowRejection(
+                        line: line, reason: "quality '\(String(decoding: q, as: UTF8.self))' is not measured, substituted or estimated")
+                }
             }
             let point = PointKey(zaehlpunkt: zaehlpunkt, direction: direction)
             if let community { try community.check(point) }
@@ -153,7 +168,9 @@ public struct ReadingCSVParser {
         }
         let missing = ["zaehlpunkt", "start", "direction", "kwh"].filter { !names.contains($0) }
         guard missing.isEmpty else {
-            reject(RowRejection(line: line, reason: "the header lacks \(missing.joined(separator: ", ")); expected \(Self.header)", fatal: true))
+            reject(
+                RowRejection(
+                    line: line, reason: "the header lacks \(missing.joined(separator: ", ")); expected \(Self.header)", fatal: true))
             columns = []
             return
         }

@@ -22,8 +22,10 @@ public struct StatementLine: Sendable, Equatable {
     public var vatOn: LineKind?
     public var base: Money?
 
-    public init(kind: LineKind, zaehlpunkt: Zaehlpunkt?, window: String?, energy: Energy?, price: EnergyPrice?, rate: Percentage?,
-                amount: Money, vatOn: LineKind? = nil, base: Money? = nil) {
+    public init(
+        kind: LineKind, zaehlpunkt: Zaehlpunkt?, window: String?, energy: Energy?, price: EnergyPrice?, rate: Percentage?,
+        amount: Money, vatOn: LineKind? = nil, base: Money? = nil
+    ) {
         self.kind = kind
         self.zaehlpunkt = zaehlpunkt
         self.window = window

@@ -31,9 +31,11 @@ public struct Tariff: Sendable, Equatable {
 
     public static let slotsPerDay = 96
 
-    public init(currency: String = "EUR", consumptionPrice: EnergyPrice, generationPrice: EnergyPrice,
-                memberFee: Money = .zero, memberFeePeriod: FeePeriod = .month, vat: VATRates = VATRates(),
-                timeOfUse: [TariffWindow] = []) throws(TariffError) {
+    public init(
+        currency: String = "EUR", consumptionPrice: EnergyPrice, generationPrice: EnergyPrice,
+        memberFee: Money = .zero, memberFeePeriod: FeePeriod = .month, vat: VATRates = VATRates(),
+        timeOfUse: [TariffWindow] = []
+    ) throws(TariffError) {
         self.currency = currency
         self.consumptionPrice = consumptionPrice
         self.generationPrice = generationPrice
@@ -41,9 +43,13 @@ public struct Tariff: Sendable, Equatable {
         self.memberFeePeriod = memberFeePeriod
         self.vat = vat
         self.timeOfUse = timeOfUse
-        let windows = timeOfUse.isEmpty
-            ? [TariffWindow(name: "all day", days: Set(1...7), fromMinute: 0, toMinute: 1440,
-                            consumptionPrice: consumptionPrice, generationPrice: generationPrice)]
+        let windows =
+            timeOfUse.isEmpty
+            ? [
+                TariffWindow(
+                    name: "all day", days: Set(1...7), fromMinute: 0, toMinute: 1440,
+                    consumptionPrice: consumptionPrice, generationPrice: generationPrice)
+            ]
             : timeOfUse
         guard windows.count <= 255 else { throw TariffError(index: nil, message: "at most 255 time-of-use windows") }
         var slots = [Int](repeating: -1, count: 7 * Self.slotsPerDay)
@@ -52,17 +58,21 @@ public struct Tariff: Sendable, Equatable {
                 for slot in window.slotsOfDay {
                     let i = (weekday - 1) * Self.slotsPerDay + slot
                     if slots[i] >= 0 {
-                        throw TariffError(index: w, message: "'\(window.name)' overlaps '\(windows[slots[i]].name)' on "
-                                          + "\(TariffWindow.weekdayNames[weekday - 1]) at \(TariffWindow.clock(slot * 15))")
+                        throw TariffError(
+                            index: w,
+                            message: "'\(window.name)' overlaps '\(windows[slots[i]].name)' on "
+                                + "\(TariffWindow.weekdayNames[weekday - 1]) at \(TariffWindow.clock(slot * 15))")
                     }
                     slots[i] = w
                 }
             }
         }
         if let gap = slots.firstIndex(of: -1) {
-            throw TariffError(index: nil, message: "no window covers \(TariffWindow.weekdayNames[gap / Self.slotsPerDay]) "
-                              + "\(TariffWindow.clock(gap % Self.slotsPerDay * 15))-\(TariffWindow.clock(gap % Self.slotsPerDay * 15 + 15)) "
-                              + "(the windows must cover every quarter hour of every day exactly once)")
+            throw TariffError(
+                index: nil,
+                message: "no window covers \(TariffWindow.weekdayNames[gap / Self.slotsPerDay]) "
+                    + "\(TariffWindow.clock(gap % Self.slotsPerDay * 15))-\(TariffWindow.clock(gap % Self.slotsPerDay * 15 + 15)) "
+                    + "(the windows must cover every quarter hour of every day exactly once)")
         }
         self.windows = windows
         self.slots = slots.map { UInt8($0) }
@@ -76,7 +86,7 @@ public struct Tariff: Sendable, Equatable {
         let local = quarterHour.startSeconds + Int64(offsets.offset(at: quarterHour.startSeconds))
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondOfDay = local - days * 86_400
-        var weekday = (days + 3) % 7   // 1970-01-01 was a Thursday (ISO weekday 4)
+        var weekday = (days + 3) % 7  // 1970-01-01 was a Thursday (ISO weekday 4)
         if weekday < 0 { weekday += 7 }
         return Int(slots[Int(weekday) * Self.slotsPerDay + Int(secondOfDay / 900)])
     }

@@ -26,7 +26,8 @@ public struct TariffWindow: Sendable, Equatable {
 
     /// Quarter hours of the local day (0 ... 95) the window covers.
     var slotsOfDay: [Int] {
-        let from = fromMinute / 15, to = toMinute / 15
+        let from = fromMinute / 15
+        let to = toMinute / 15
         if from < to { return Array(from..<to) }
         return Array(from..<Tariff.slotsPerDay) + Array(0..<to)
     }
@@ -40,7 +41,8 @@ public struct TariffWindow: Sendable, Equatable {
     static func minute(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
-              (0...24).contains(h), [0, 15, 30, 45].contains(m), h < 24 || m == 0 else { return nil }
+            (0...24).contains(h), [0, 15, 30, 45].contains(m), h < 24 || m == 0
+        else { return nil }
         return h * 60 + m
     }
 
@@ -48,10 +50,13 @@ public struct TariffWindow: Sendable, Equatable {
     public var label: String {
         let sorted = days.sorted()
         let dayText: String
-        if sorted == Array(1...7) { dayText = "daily" }
-        else if sorted.count > 1, sorted.last! - sorted.first! == sorted.count - 1 {
+        if sorted == Array(1...7) {
+            dayText = "daily"
+        } else if sorted.count > 1, sorted.last! - sorted.first! == sorted.count - 1 {
             dayText = Self.weekdayNames[sorted.first! - 1] + "-" + Self.weekdayNames[sorted.last! - 1]
-        } else { dayText = sorted.map { Self.weekdayNames[$0 - 1] }.joined(separator: ",") }
+        } else {
+            dayText = sorted.map { Self.weekdayNames[$0 - 1] }.joined(separator: ",")
+        }
         return "\(dayText) \(Self.clock(fromMinute))-\(Self.clock(toMinute))"
     }
 }

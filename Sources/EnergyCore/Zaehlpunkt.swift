@@ -41,8 +41,9 @@ public struct Zaehlpunkt: Hashable, Comparable, Sendable, CustomStringConvertibl
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = UInt64(byte - UInt8(ascii: "A")) + 10
             default:
-                throw .invalidCharacter(String(decoding: bytes, as: UTF8.self), position: position + 1,
-                                        character: String(decoding: [byte], as: UTF8.self))
+                throw .invalidCharacter(
+                    String(decoding: bytes, as: UTF8.self), position: position + 1,
+                    character: String(decoding: [byte], as: UTF8.self))
             }
             switch position {
             case 2..<14: parts.0 = parts.0 &* 36 &+ digit

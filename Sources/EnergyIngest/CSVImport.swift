@@ -32,8 +32,10 @@ public struct CSVImport {
 
     /// Reads `path` (or standard input for `-`). `onRejection` sees each bad row; `onProgress`
     /// the bytes read so far.
-    public func run(path: String, onRejection: (RowRejection) -> Void,
-                    onProgress: (Int) -> Void = { _ in }) throws -> Result {
+    public func run(
+        path: String, onRejection: (RowRejection) -> Void,
+        onProgress: (Int) -> Void = { _ in }
+    ) throws -> Result {
         let handle: FileHandle
         if path == "-" {
             handle = FileHandle.standardInput
@@ -60,11 +62,13 @@ public struct CSVImport {
             bytesRead += chunk.count
             var pending: [Reading] = []
             chunk.withUnsafeBytes { raw in
-                parser.feed(raw.bindMemory(to: UInt8.self), isLast: isLast, accept: { pending.append($0) }, reject: { rejection in
-                    result.rejected += 1
-                    if rejection.fatal { result.fatal = true }
-                    onRejection(rejection)
-                })
+                parser.feed(
+                    raw.bindMemory(to: UInt8.self), isLast: isLast, accept: { pending.append($0) },
+                    reject: { rejection in
+                        result.rejected += 1
+                        if rejection.fatal { result.fatal = true }
+                        onRejection(rejection)
+                    })
             }
             if result.fatal { break }
             batch.append(contentsOf: pending)

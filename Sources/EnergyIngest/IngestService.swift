@@ -37,8 +37,10 @@ public final class IngestService {
     private let openStore: () throws -> any ReadingStore
     private var store: (any ReadingStore)?
 
-    public init(amqp: AMQPURI, community: Community, openStore: @escaping () throws -> any ReadingStore,
-                metrics: IngestMetrics = IngestMetrics(), stop: StopSignal = StopSignal()) {
+    public init(
+        amqp: AMQPURI, community: Community, openStore: @escaping () throws -> any ReadingStore,
+        metrics: IngestMetrics = IngestMetrics(), stop: StopSignal = StopSignal()
+    ) {
         self.amqp = amqp
         self.community = community
         self.openStore = openStore
@@ -145,18 +147,22 @@ public final class IngestService {
         if !batch.readings.isEmpty { summary = try write(batch.readings) }
         for (delivery, rejection) in batch.deadLetters {
             log("dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)")
-            var headers = [("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.detail),
-                           ("x-energy-community", community.id)]
+            var headers = [
+                ("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.detail),
+                ("x-energy-community", community.id),
+            ]
             if let id = delivery.messageID { headers.append(("x-energy-message-id", id)) }
-            try connection.publish(exchange: topology.deadLetterExchange, routingKey: topology.queue, body: delivery.body,
-                                   messageID: delivery.messageID, timestamp: delivery.timestamp, headers: headers)
+            try connection.publish(
+                exchange: topology.deadLetterExchange, routingKey: topology.queue, body: delivery.body,
+                messageID: delivery.messageID, timestamp: delivery.timestamp, headers: headers)
         }
         try connection.ack(lastTag, multiple: true)
         try connection.commit()
         let now = Date()
-        metrics.recordBatch(stored: summary, rejected: batch.deadLetters.map(\.1.reason),
-                            seconds: now.timeIntervalSince(batch.firstArrival ?? now),
-                            lagSeconds: batch.oldestTimestamp.map { now.timeIntervalSince1970 - Double($0) })
+        metrics.recordBatch(
+            stored: summary, rejected: batch.deadLetters.map(\.1.reason),
+            seconds: now.timeIntervalSince(batch.firstArrival ?? now),
+            lagSeconds: batch.oldestTimestamp.map { now.timeIntervalSince1970 - Double($0) })
         batch = Batch()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,7 +79,8 @@ public final class MetricsHTTPServer: @unchecked Sendable {
             if request.count >= 4, request.suffix(4).elementsEqual([13, 10, 13, 10]) { break }
         }
         let line = String(decoding: request.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
-        var status = 400, body = "bad request\n"
+        var status = 400
+        var body = "bad request\n"
         if line.count >= 2 {
             let path = String(line[1].split(separator: "?", maxSplits: 1).first ?? "")
             if line[0] != "GET" && line[0] != "HEAD" {
@@ -89,10 +91,12 @@ public final class MetricsHTTPServer: @unchecked Sendable {
                 (status, body) = (404, "not found: \(path)\n")
             }
         }
-        let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"][status] ?? "Status"
+        let reason =
+            [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"][status] ?? "Status"
         let contentType = body.hasPrefix("# HELP") ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8"
-        let response = Array(("HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n"
-                              + "Connection: close\r\n\r\n" + (line.first == "HEAD" ? "" : body)).utf8)
+        let response = Array(
+            ("HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Connection: close\r\n\r\n" + (line.first == "HEAD" ? "" : body)).utf8)
         var sent = 0
         while sent < response.count {
             let n = response[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

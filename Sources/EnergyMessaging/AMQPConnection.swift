@@ -41,8 +41,10 @@ public final class AMQPConnection {
         guard login.reply_type == AMQP_RESPONSE_NORMAL else {
             broken = true
             let why = Self.describe(login)
-            throw .connect(uri.description, why.contains("ACCESS_REFUSED") || login.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
-                           ? "login as \(uri.user) to vhost \(uri.virtualHost) failed (\(why))" : why)
+            throw .connect(
+                uri.description,
+                why.contains("ACCESS_REFUSED") || login.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
+                    ? "login as \(uri.user) to vhost \(uri.virtualHost) failed (\(why))" : why)
         }
         amqp_channel_open(state, channel)
         try check("channel.open")
@@ -64,7 +66,8 @@ public final class AMQPConnection {
     // MARK: topology
 
     public func declareExchange(_ name: String, type: String, arguments: [(String, String)] = []) throws(AMQPError) {
-        let nameBytes = Bytes(name), typeBytes = Bytes(type)
+        let nameBytes = Bytes(name)
+        let typeBytes = Bytes(type)
         withTable(arguments) { table in
             _ = amqp_exchange_declare(state, channel, nameBytes.raw, typeBytes.raw, 0, 1, 0, 0, table)
         }
@@ -86,7 +89,9 @@ public final class AMQPConnection {
     }
 
     public func bind(queue: String, exchange: String, routingKey: String) throws(AMQPError) {
-        let q = Bytes(queue), e = Bytes(exchange), k = Bytes(routingKey)
+        let q = Bytes(queue)
+        let e = Bytes(exchange)
+        let k = Bytes(routingKey)
         _ = amqp_queue_bind(state, channel, q.raw, e.raw, k.raw, amqp_empty_table)
         withExtendedLifetime((q, e, k)) {}
         try check("queue.bind \(queue) to \(exchange)")
@@ -122,10 +127,15 @@ public final class AMQPConnection {
 
     /// Publishes a persistent message; returns its delivery tag (what a confirm refers to).
     @discardableResult
-    public func publish(exchange: String, routingKey: String, body: [UInt8], messageID: String? = nil,
-                        timestamp: Int64? = nil, headers: [(String, String)] = []) throws(AMQPError) -> UInt64 {
-        let exchangeBytes = Bytes(exchange), keyBytes = Bytes(routingKey), idBytes = messageID.map { Bytes($0) }
-        let bodyBytes = Bytes(body), contentType = Bytes("application/json")
+    public func publish(
+        exchange: String, routingKey: String, body: [UInt8], messageID: String? = nil,
+        timestamp: Int64? = nil, headers: [(String, String)] = []
+    ) throws(AMQPError) -> UInt64 {
+        let exchangeBytes = Bytes(exchange)
+        let keyBytes = Bytes(routingKey)
+        let idBytes = messageID.map { Bytes($0) }
+        let bodyBytes = Bytes(body)
+        let contentType = Bytes("application/json")
         var status: Int32 = 0
         withTable(headers) { table in
             var properties = amqp_basic_properties_t()

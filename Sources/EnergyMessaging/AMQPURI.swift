@@ -15,7 +15,8 @@ public struct AMQPURI: Sendable, Equatable, CustomStringConvertible {
     public var password: String
     public var virtualHost: String
 
-    public init(host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest", virtualHost: String = "/") {
+    public init(host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest", virtualHost: String = "/")
+    {
         self.host = host
         self.port = port
         self.user = user
@@ -34,7 +35,8 @@ public struct AMQPURI: Sendable, Equatable, CustomStringConvertible {
             rest = rest[..<slash]
         }
         if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-        var user = "guest", password = "guest"
+        var user = "guest"
+        var password = "guest"
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
             rest = rest[rest.index(after: at)...]
@@ -57,19 +59,23 @@ public struct AMQPURI: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw bad("it names no host") }
         guard let u = user.removingPercentEncoding, let pw = password.removingPercentEncoding,
-              let vhost = path.removingPercentEncoding else { throw bad("bad percent-encoding") }
+            let vhost = path.removingPercentEncoding
+        else { throw bad("bad percent-encoding") }
         self.init(host: host, port: port, user: u, password: pw, virtualHost: vhost.isEmpty ? "/" : vhost)
     }
 
     public var description: String {
-        let vhost = virtualHost == "/" ? "" : (virtualHost.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? virtualHost)
+        let vhost =
+            virtualHost == "/"
+            ? "" : (virtualHost.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? virtualHost)
         return "amqp://\(user)@\(host):\(port)/\(vhost)"
     }
 
     /// The text with any password replaced, for messages about a URI that did not parse.
     static func redacted(_ text: String) -> String {
         guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://"),
-              let colon = text[scheme.upperBound..<at].firstIndex(of: ":") else { return text }
+            let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return text }
         return String(text[..<colon]) + ":***" + String(text[at...])
     }
 }

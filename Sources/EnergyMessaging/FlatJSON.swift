@@ -56,8 +56,14 @@ public enum FlatJSON {
                     guard result.updateValue(value, forKey: key) == nil else { throw fail("duplicate key '\(key)'") }
                     skipSpace()
                     guard i < bytes.count else { throw fail("unterminated object") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+                    if bytes[i] == UInt8(ascii: ",") {
+                        i += 1
+                        continue
+                    }
+                    if bytes[i] == UInt8(ascii: "}") {
+                        i += 1
+                        break
+                    }
                     throw fail("expected ',' or '}'")
                 }
             }
@@ -72,9 +78,15 @@ public enum FlatJSON {
             switch bytes[i] {
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case UInt8(ascii: "{"), UInt8(ascii: "["): throw fail("nested objects and arrays are not part of the format")
             default: throw fail("not a JSON value")
             }
@@ -135,7 +147,8 @@ public enum FlatJSON {
                     case UInt8(ascii: "t"): out.append(0x09)
                     case UInt8(ascii: "u"):
                         guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16),
-                              let scalar = Unicode.Scalar(code) else { throw fail("bad \\u escape (surrogate pairs are not supported)") }
+                            let scalar = Unicode.Scalar(code)
+                        else { throw fail("bad \\u escape (surrogate pairs are not supported)") }
                         i += 4
                         out.append(contentsOf: Array(String(Character(scalar)).utf8))
                     default: throw fail("bad escape")

@@ -43,7 +43,9 @@ public enum ReadingMessage {
         guard case let .number(versionText)? = object["version"] else {
             throw ReadingRejection(.unknownVersion, object["version"] == nil ? "no version field" : "version is not a number")
         }
-        guard versionText == String(version) else { throw ReadingRejection(.unknownVersion, "version \(versionText) (this ingest reads version \(version))") }
+        guard versionText == String(version) else {
+            throw ReadingRejection(.unknownVersion, "version \(versionText) (this ingest reads version \(version))")
+        }
         func text(_ field: String) throws(ReadingRejection) -> String {
             switch object[field] {
             case let .string(value)?: return value
@@ -84,12 +86,15 @@ public enum ReadingMessage {
         switch object["quality"] {
         case nil, .null?: break
         case let .string(value)?:
-            guard let q = Quality(rawValue: value) else { throw ReadingRejection(.badField, "quality '\(value)' is not measured, substituted or estimated") }
+            guard let q = Quality(rawValue: value) else {
+                throw ReadingRejection(.badField, "quality '\(value)' is not measured, substituted or estimated")
+            }
             quality = q
         default: throw ReadingRejection(.badField, "quality is not a string")
         }
-        let reading = Reading(point: PointKey(zaehlpunkt: zaehlpunkt, direction: direction), start: start,
-                              milliwattHours: milliwattHours, quality: quality)
+        let reading = Reading(
+            point: PointKey(zaehlpunkt: zaehlpunkt, direction: direction), start: start,
+            milliwattHours: milliwattHours, quality: quality)
         return (community, reading)
     }
 
@@ -99,7 +104,8 @@ public enum ReadingMessage {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }

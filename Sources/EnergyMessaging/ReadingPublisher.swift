@@ -99,7 +99,7 @@ public final class ReadingPublisher {
                 try body(try liveConnection())
                 return
             } catch {
-                if case .broker = error, connection == nil { throw error }   // refused topology: no point retrying
+                if case .broker = error, connection == nil { throw error }  // refused topology: no point retrying
                 attempts += 1
                 dropConnection()
                 if let maxAttempts, attempts >= maxAttempts { throw error }

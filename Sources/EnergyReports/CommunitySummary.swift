@@ -60,13 +60,17 @@ public struct CommunitySummary: Sendable {
         out += "self-consumption (shared / produced):   \(Formatting.percent(totals.selfConsumption))\n"
         out += "readings present: \(totals.intervals) of \(totals.expectedIntervals)\n\n"
         out += "Members with the most community energy:\n"
-        var table = TextTable(columns: [.init("member"), .init("name"), .init("consumed kWh", right: true),
-                                        .init("community kWh", right: true), .init("covered", right: true),
-                                        .init("produced kWh", right: true)])
+        var table = TextTable(columns: [
+            .init("member"), .init("name"), .init("consumed kWh", right: true),
+            .init("community kWh", right: true), .init("covered", right: true),
+            .init("produced kWh", right: true),
+        ])
         for member in membersByCommunityEnergy.prefix(top) {
-            table.add([member.memberID, member.name, Formatting.kilowattHours(member.consumer.consumed),
-                       Formatting.kilowattHours(member.consumer.shared), Formatting.percent(member.consumer.selfSufficiency),
-                       member.producer.produced > 0 ? Formatting.kilowattHours(member.producer.produced) : ""])
+            table.add([
+                member.memberID, member.name, Formatting.kilowattHours(member.consumer.consumed),
+                Formatting.kilowattHours(member.consumer.shared), Formatting.percent(member.consumer.selfSufficiency),
+                member.producer.produced > 0 ? Formatting.kilowattHours(member.producer.produced) : "",
+            ])
         }
         out += table.render()
         return out

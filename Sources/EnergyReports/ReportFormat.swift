@@ -18,7 +18,8 @@ public struct ReportWriter: Sendable {
 
     public init(calendar: LocalCalendar) { self.calendar = calendar }
 
-    public static let csvHeader = "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals"
+    public static let csvHeader =
+        "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals"
 
     public func render(_ rows: [ReportRow], as format: ReportFormat) -> String {
         switch format {
@@ -68,9 +69,11 @@ public struct ReportWriter: Sendable {
         ])
         for row in rows {
             let t = row.totals
-            table.add([calendar.isoString(row.bucketStart), row.point.map { "\($0.zaehlpunkt)" } ?? "community",
-                       kwh3(t.consumed), kwh3(t.produced), kwh3(t.shared), kwh3(t.grid), kwh3(t.surplus),
-                       "\(t.intervals)/\(t.expectedIntervals)"])
+            table.add([
+                calendar.isoString(row.bucketStart), row.point.map { "\($0.zaehlpunkt)" } ?? "community",
+                kwh3(t.consumed), kwh3(t.produced), kwh3(t.shared), kwh3(t.grid), kwh3(t.surplus),
+                "\(t.intervals)/\(t.expectedIntervals)",
+            ])
         }
         return table.render()
     }

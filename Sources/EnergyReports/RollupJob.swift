@@ -101,8 +101,11 @@ public struct RollupJob {
         let runID = try store.startRun(Self.commandName, community: community.id, startedAt: Self.now())
         do {
             let result = try compute(plan, renewLease: renew, progress: progress)
-            try store.finishRun(runID, JobRunResult(outcome: "ok", firstDay: result.days.first, lastDay: result.days.last,
-                                                    days: result.days.count, readings: result.readings), finishedAt: Self.now())
+            try store.finishRun(
+                runID,
+                JobRunResult(
+                    outcome: "ok", firstDay: result.days.first, lastDay: result.days.last,
+                    days: result.days.count, readings: result.readings), finishedAt: Self.now())
             return result
         } catch {
             try? store.finishRun(runID, JobRunResult(outcome: "failed", message: "\(error)"), finishedAt: Self.now())
@@ -120,8 +123,9 @@ public struct RollupJob {
         defer { reader.cancel() }
         var done = 0
         while let input = try reader.next() {
-            let day = DayAllocation(date: input.date, firstQuarterHour: input.quarterHours.lowerBound, values: input.values,
-                                    allocator: &allocator)
+            let day = DayAllocation(
+                date: input.date, firstQuarterHour: input.quarterHours.lowerBound, values: input.values,
+                allocator: &allocator)
             try store.saveDay(day, community: community, points: points, clearing: plan.dirty[input.date])
             readings += input.readings
             total.add(day.communityTotals)

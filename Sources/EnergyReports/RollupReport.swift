@@ -31,8 +31,10 @@ public struct RollupReport: Sendable {
     /// Days in the range that have no rollup yet, or changed since their rollup.
     public private(set) var staleDays: [LocalDate] = []
 
-    public init(store: any ReadingStore, community: Community, scope: ReportScope, zaehlpunkt: Zaehlpunkt? = nil,
-                granularity: Granularity, from: LocalDate, to: LocalDate) throws {
+    public init(
+        store: any ReadingStore, community: Community, scope: ReportScope, zaehlpunkt: Zaehlpunkt? = nil,
+        granularity: Granularity, from: LocalDate, to: LocalDate
+    ) throws {
         self.scope = scope
         self.granularity = granularity
         self.from = from
@@ -54,7 +56,7 @@ public struct RollupReport: Sendable {
                 guard let bucket = grid.bucketIndex(of: QuarterHour(containing: row.bucketStart)) else { continue }
                 rolledUp.insert(community.calendar.localDate(containing: row.bucketStart))
                 var t = row.totals
-                t.expectedIntervals = 0   // expected comes from the calendar below
+                t.expectedIntervals = 0  // expected comes from the calendar below
                 if let key = row.point {
                     guard let i = indexOf[key] else { continue }
                     totals[bucket * (n + 1) + i].add(t)

@@ -80,7 +80,8 @@ public struct CommunitySimulator: Sendable {
                 for i in points.indices {
                     var kwh = raw[i]
                     if let other = nettingPartner[i] { kwh = max(0, raw[i] - raw[other]) }
-                    readings.append(Reading(point: points[i], start: qh, milliwattHours: Int64((kwh * 1_000_000).rounded()), quality: .measured))
+                    readings.append(
+                        Reading(point: points[i], start: qh, milliwattHours: Int64((kwh * 1_000_000).rounded()), quality: .measured))
                 }
             }
             try body(readings)

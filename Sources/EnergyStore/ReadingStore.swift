@@ -25,8 +25,10 @@ public protocol ReadingStore: AnyObject {
     /// `community`'s `points` (indices into that array) starting in `range`, in time order.
     /// Returns the number of readings.
     @discardableResult
-    func scanReadings(community: String, points: [PointKey], in range: Range<QuarterHour>,
-                      _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int
+    func scanReadings(
+        community: String, points: [PointKey], in range: Range<QuarterHour>,
+        _ body: (QuarterHour, Int, Int64) throws -> Void
+    ) throws -> Int
 
     // MARK: Rollups
 
@@ -48,8 +50,9 @@ public protocol ReadingStore: AnyObject {
 
     /// The stored per-quarter-hour allocation of local days `from..<to`, one record per (day, point);
     /// with `points`, only theirs.
-    func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
-                          _ body: (AllocationSeries) throws -> Void) throws
+    func allocationSeries(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
+        _ body: (AllocationSeries) throws -> Void) throws
 
     // MARK: Leases
 
@@ -69,8 +72,10 @@ public protocol ReadingStore: AnyObject {
     /// Issues the statements of a final run in one transaction: the next numbers of `year` for
     /// `community`, without gaps, in the order given. Throws `StoreError.periodAlreadyIssued` if a
     /// statement of the community already covers part of `from..<to`.
-    func issueStatements(_ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
-                         year: Int, issuedAt: Int64) throws -> [IssuedStatement]
+    func issueStatements(
+        _ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
+        year: Int, issuedAt: Int64
+    ) throws -> [IssuedStatement]
 
     // MARK: Job runs
 
@@ -181,8 +186,10 @@ public struct IssuedStatement: Sendable, Equatable {
     public var incomplete: Bool
     public var issuedAt: Int64
 
-    public init(community: String, year: Int, sequence: Int, period: String, from: LocalDate, to: LocalDate, memberID: String,
-                fingerprint: String, incomplete: Bool, issuedAt: Int64) {
+    public init(
+        community: String, year: Int, sequence: Int, period: String, from: LocalDate, to: LocalDate, memberID: String,
+        fingerprint: String, incomplete: Bool, issuedAt: Int64
+    ) {
         self.community = community
         self.year = year
         self.sequence = sequence
@@ -212,7 +219,9 @@ public struct JobRunResult: Sendable, Equatable {
     public var days: Int
     public var readings: Int
     public var message: String
-    public init(outcome: String, firstDay: LocalDate? = nil, lastDay: LocalDate? = nil, days: Int = 0, readings: Int = 0, message: String = "") {
+    public init(
+        outcome: String, firstDay: LocalDate? = nil, lastDay: LocalDate? = nil, days: Int = 0, readings: Int = 0, message: String = ""
+    ) {
         self.outcome = outcome
         self.firstDay = firstDay
         self.lastDay = lastDay

@@ -7,11 +7,13 @@ extension SQLiteStore {
 
     public func acquireLease(_ name: String, holder: String, now: Int64, seconds: Int64) throws -> Lease? {
         try db.transaction {
-            try db.prepare("""
+            try db.prepare(
+                """
                 INSERT INTO leases (name, holder, expires) VALUES (?1, ?2, ?3)
                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
                 WHERE leases.holder = excluded.holder OR leases.expires <= ?4
-                """).run([.text(name), .text(holder), .integer(now + seconds), .integer(now)])
+                """
+            ).run([.text(name), .text(holder), .integer(now + seconds), .integer(now)])
             let current = try db.prepare("SELECT holder, expires FROM leases WHERE name = ?1")
             try current.bind([.text(name)])
             guard try current.step() else { return nil }
@@ -27,7 +29,8 @@ extension SQLiteStore {
     // MARK: Statements
 
     public func issuedStatements(community: String, from: LocalDate, to: LocalDate) throws -> [IssuedStatement] {
-        let statement = try db.prepare("""
+        let statement = try db.prepare(
+            """
             SELECT year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at FROM statements
             WHERE community = ?1 AND first_day < ?3 AND end_day > ?2 ORDER BY year, sequence
             """)
@@ -35,38 +38,50 @@ extension SQLiteStore {
         var issued: [IssuedStatement] = []
         while try statement.step() {
             guard let first = try? LocalDate(statement.text(3)), let end = try? LocalDate(statement.text(4)) else {
-                throw SQLiteError(code: 0, message: "statement \(statement.int64(0))-\(statement.int64(1)) has a malformed period", context: "statements")
+                throw SQLiteError(
+                    code: 0, message: "statement \(statement.int64(0))-\(statement.int64(1)) has a malformed period", context: "statements")
             }
-            issued.append(IssuedStatement(community: community, year: Int(statement.int64(0)), sequence: Int(statement.int64(1)),
-                                          period: statement.text(2), from: first, to: end, memberID: statement.text(5),
-                                          fingerprint: statement.text(6), incomplete: statement.int64(7) != 0,
-                                          issuedAt: statement.int64(8)))
+            issued.append(
+                IssuedStatement(
+                    community: community, year: Int(statement.int64(0)), sequence: Int(statement.int64(1)),
+                    period: statement.text(2), from: first, to: end, memberID: statement.text(5),
+                    fingerprint: statement.text(6), incomplete: statement.int64(7) != 0,
+                    issuedAt: statement.int64(8)))
         }
         return issued
     }
 
-    public func issueStatements(_ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
-                                year: Int, issuedAt: Int64) throws -> [IssuedStatement] {
+    public func issueStatements(
+        _ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
+        year: Int, issuedAt: Int64
+    ) throws -> [IssuedStatement] {
         // BEGIN IMMEDIATE takes the write lock first, so two runs cannot read the same last number.
         try db.transaction {
             if let clash = try issuedStatements(community: community, from: from, to: to).first {
                 throw StoreError.periodAlreadyIssued(period, issued: clash.period)
             }
-            var sequence = Int(try db.scalarInt("SELECT MAX(sequence) FROM statements WHERE community = ?1 AND year = ?2",
-                                                [.text(community), .integer(Int64(year))]) ?? 0)
-            let insert = try db.prepare("""
+            var sequence = Int(
+                try db.scalarInt(
+                    "SELECT MAX(sequence) FROM statements WHERE community = ?1 AND year = ?2",
+                    [.text(community), .integer(Int64(year))]) ?? 0)
+            let insert = try db.prepare(
+                """
                 INSERT INTO statements (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 """)
             var issued: [IssuedStatement] = []
             for request in requests {
                 sequence += 1
-                try insert.run([.text(community), .integer(Int64(year)), .integer(Int64(sequence)), .text(period),
-                                .text(from.description), .text(to.description), .text(request.memberID), .text(request.fingerprint),
-                                .integer(request.incomplete ? 1 : 0), .integer(issuedAt)])
-                issued.append(IssuedStatement(community: community, year: year, sequence: sequence, period: period, from: from, to: to,
-                                              memberID: request.memberID, fingerprint: request.fingerprint,
-                                              incomplete: request.incomplete, issuedAt: issuedAt))
+                try insert.run([
+                    .text(community), .integer(Int64(year)), .integer(Int64(sequence)), .text(period),
+                    .text(from.description), .text(to.description), .text(request.memberID), .text(request.fingerprint),
+                    .integer(request.incomplete ? 1 : 0), .integer(issuedAt),
+                ])
+                issued.append(
+                    IssuedStatement(
+                        community: community, year: year, sequence: sequence, period: period, from: from, to: to,
+                        memberID: request.memberID, fingerprint: request.fingerprint,
+                        incomplete: request.incomplete, issuedAt: issuedAt))
             }
             return issued
         }
@@ -75,35 +90,43 @@ extension SQLiteStore {
     // MARK: Job runs
 
     public func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64 {
-        let statement = try db.prepare("INSERT INTO job_runs (command, community, started_at, outcome) VALUES (?1, ?2, ?3, 'running') RETURNING id")
+        let statement = try db.prepare(
+            "INSERT INTO job_runs (command, community, started_at, outcome) VALUES (?1, ?2, ?3, 'running') RETURNING id")
         try statement.bind([.text(command), .text(community), .integer(startedAt)])
         guard try statement.step() else { throw SQLiteError(code: 1, message: "no id returned", context: "job_runs") }
         return statement.int64(0)
     }
 
     public func finishRun(_ id: Int64, _ result: JobRunResult, finishedAt: Int64) throws {
-        try db.prepare("""
+        try db.prepare(
+            """
             UPDATE job_runs SET finished_at = ?2, outcome = ?3, first_day = ?4, last_day = ?5, days = ?6, readings = ?7, message = ?8
             WHERE id = ?1
-            """).run([.integer(id), .integer(finishedAt), .text(result.outcome),
-                      result.firstDay.map { .text($0.description) } ?? .null, result.lastDay.map { .text($0.description) } ?? .null,
-                      .integer(Int64(result.days)), .integer(Int64(result.readings)), .text(result.message)])
+            """
+        ).run([
+            .integer(id), .integer(finishedAt), .text(result.outcome),
+            result.firstDay.map { .text($0.description) } ?? .null, result.lastDay.map { .text($0.description) } ?? .null,
+            .integer(Int64(result.days)), .integer(Int64(result.readings)), .text(result.message),
+        ])
     }
 
     public func jobRuns(community: String?, limit: Int) throws -> [JobRun] {
-        let statement = try db.prepare("""
+        let statement = try db.prepare(
+            """
             SELECT id, command, community, started_at, finished_at, outcome, first_day, last_day, days, readings, message
             FROM job_runs WHERE ?1 IS NULL OR community = ?1 ORDER BY id DESC LIMIT ?2
             """)
         try statement.bind([community.map { .text($0) } ?? .null, .integer(Int64(limit))])
         var runs: [JobRun] = []
         while try statement.step() {
-            var run = JobRun(id: statement.int64(0), command: statement.text(1), community: statement.text(2),
-                             startedAt: statement.int64(3), finishedAt: statement.isNull(4) ? nil : statement.int64(4), result: nil)
+            var run = JobRun(
+                id: statement.int64(0), command: statement.text(1), community: statement.text(2),
+                startedAt: statement.int64(3), finishedAt: statement.isNull(4) ? nil : statement.int64(4), result: nil)
             if !statement.isNull(4) {
-                run.result = JobRunResult(outcome: statement.text(5), firstDay: try? LocalDate(statement.text(6)),
-                                          lastDay: try? LocalDate(statement.text(7)), days: Int(statement.int64(8)),
-                                          readings: Int(statement.int64(9)), message: statement.text(10))
+                run.result = JobRunResult(
+                    outcome: statement.text(5), firstDay: try? LocalDate(statement.text(6)),
+                    lastDay: try? LocalDate(statement.text(7)), days: Int(statement.int64(8)),
+                    readings: Int(statement.int64(9)), message: statement.text(10))
             }
             runs.append(run)
         }

@@ -22,7 +22,8 @@ public final class SQLiteStore: ReadingStore {
         }
         do {
             db = try SQLiteConnection(path: path)
-            try db.execute("""
+            try db.execute(
+                """
                 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
                 PRAGMA cache_size = -131072; PRAGMA foreign_keys = OFF;
                 """)
@@ -80,10 +81,12 @@ public final class SQLiteStore: ReadingStore {
     // MARK: Readings
 
     public func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary {
-        let insert = try db.prepare("INSERT INTO readings (start, point, mwh, quality) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (start, point) DO NOTHING")
+        let insert = try db.prepare(
+            "INSERT INTO readings (start, point, mwh, quality) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (start, point) DO NOTHING")
         let select = try db.prepare("SELECT mwh, quality FROM readings WHERE start = ?1 AND point = ?2")
         let update = try db.prepare("UPDATE readings SET mwh = ?3, quality = ?4 WHERE start = ?1 AND point = ?2")
-        let correction = try db.prepare("""
+        let correction = try db.prepare(
+            """
             INSERT INTO corrections (point, start, old_mwh, new_mwh, old_quality, new_quality, recorded_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
@@ -114,7 +117,10 @@ public final class SQLiteStore: ReadingStore {
                 }
                 try select.bind(1, start)
                 try select.bind(2, lastID)
-                guard try select.step() else { select.reset(); continue }
+                guard try select.step() else {
+                    select.reset()
+                    continue
+                }
                 let oldValue = select.int64(0)
                 let oldQuality = select.int64(1)
                 select.reset()
@@ -124,15 +130,18 @@ public final class SQLiteStore: ReadingStore {
                 }
                 try update.run([.integer(start), .integer(lastID), .integer(reading.milliwattHours), .integer(quality)])
                 if oldValue == reading.milliwattHours {
-                    summary.unchanged += 1   // only the quality flag changed: the figures stand
+                    summary.unchanged += 1  // only the quality flag changed: the figures stand
                     continue
                 }
-                try correction.run([.integer(lastID), .integer(start), .integer(oldValue), .integer(reading.milliwattHours),
-                                    .integer(oldQuality), .integer(quality), .integer(now)])
+                try correction.run([
+                    .integer(lastID), .integer(start), .integer(oldValue), .integer(reading.milliwattHours),
+                    .integer(oldQuality), .integer(quality), .integer(now),
+                ])
                 summary.corrected += 1
                 dirty.insert(offsets.localDay(containing: start))
             }
-            let mark = try db.prepare("""
+            let mark = try db.prepare(
+                """
                 INSERT INTO dirty_days (community, day, version) VALUES (?1, ?2, 1)
                 ON CONFLICT (community, day) DO UPDATE SET version = version + 1
                 """)
@@ -146,8 +155,10 @@ public final class SQLiteStore: ReadingStore {
     }
 
     @discardableResult
-    public func scanReadings(community: String, points: [PointKey], in range: Range<QuarterHour>,
-                             _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int {
+    public func scanReadings(
+        community: String, points: [PointKey], in range: Range<QuarterHour>,
+        _ body: (QuarterHour, Int, Int64) throws -> Void
+    ) throws -> Int {
         // point id -> index into `points` (or -1), as a dense array: the scan's hot path.
         var indexByID = [Int32](repeating: -1, count: Int((pointsByID.keys.max() ?? 0) + 1))
         for (i, key) in points.enumerated() {
@@ -191,10 +202,12 @@ public final class SQLiteStore: ReadingStore {
         try db.transaction {
             try db.prepare("DELETE FROM allocations WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
             try db.prepare("DELETE FROM rollups_day WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
-            let allocation = try db.prepare("""
+            let allocation = try db.prepare(
+                """
                 INSERT INTO allocations (community, day, point, start, quarter_hours, series) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """)
-            let rollup = try db.prepare("""
+            let rollup = try db.prepare(
+                """
                 INSERT INTO rollups_day (community, day, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
                                          surplus_mwh, intervals, expected_intervals)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -242,14 +255,17 @@ public final class SQLiteStore: ReadingStore {
         let first = month.firstDay.description
         let next = month.next.firstDay.description
         try db.transaction {
-            try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([.text(community.id), .text(month.description)])
+            try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([
+                .text(community.id), .text(month.description),
+            ])
             try db.execute("CREATE TEMP TABLE IF NOT EXISTS month_points (point INTEGER PRIMARY KEY); DELETE FROM month_points;")
             let add = try db.prepare("INSERT OR IGNORE INTO month_points (point) VALUES (?1)")
             for id in ids { try add.run([.integer(id)]) }
             try add.run([.integer(0)])
             // Every point of the community gets a row, even with no day rolled up yet, so a missing
             // month shows as 0 of N intervals rather than as nothing.
-            try db.prepare("""
+            try db.prepare(
+                """
                 INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh,
                                            grid_mwh, surplus_mwh, intervals, expected_intervals)
                 SELECT ?1, ?2, p.point, ?3,
@@ -261,14 +277,18 @@ public final class SQLiteStore: ReadingStore {
                                   SUM(grid_mwh) AS grid, SUM(surplus_mwh) AS surplus, SUM(intervals) AS intervals
                            FROM rollups_day WHERE community = ?1 AND day >= ?4 AND day < ?5 GROUP BY point) d
                   ON d.point = p.point
-                """).run([.text(community.id), .text(month.description), .integer(calendar.startOfMonth(month)),
-                          .text(first), .text(next), .integer(expected), .integer(Int64(points.count))])
+                """
+            ).run([
+                .text(community.id), .text(month.description), .integer(calendar.startOfMonth(month)),
+                .text(first), .text(next), .integer(expected), .integer(Int64(points.count)),
+            ])
         }
     }
 
     public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups(table: "rollups_day", column: "day", community: community, from: from.description, to: to.description,
-                    keys: points.map { _ in Self.days(from, to) }, of: points)
+        try rollups(
+            table: "rollups_day", column: "day", community: community, from: from.description, to: to.description,
+            keys: points.map { _ in Self.days(from, to) }, of: points)
     }
 
     public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
@@ -278,8 +298,9 @@ public final class SQLiteStore: ReadingStore {
             months.append(month.description)
             month = month.next
         }
-        return try rollups(table: "rollups_month", column: "month", community: community, from: from.description, to: to.description,
-                           keys: points.map { _ in months }, of: points)
+        return try rollups(
+            table: "rollups_month", column: "month", community: community, from: from.description, to: to.description,
+            keys: points.map { _ in months }, of: points)
     }
 
     static func days(_ from: LocalDate, _ to: LocalDate) -> [String] {
@@ -302,15 +323,20 @@ public final class SQLiteStore: ReadingStore {
         let ids = pointsByID.filter { wanted.contains($0.value) }.keys.sorted()
         let placeholders = keys.indices.map { "?\($0 + 4)" }.joined(separator: ",")
         // ?2 and ?3 stay bound but unused: with the range beside the list SQLite would scan the range.
-        return ("?2 IS NOT NULL AND ?3 IS NOT NULL AND \(column) IN (\(keys.isEmpty ? "NULL" : placeholders))"
+        return (
+            "?2 IS NOT NULL AND ?3 IS NOT NULL AND \(column) IN (\(keys.isEmpty ? "NULL" : placeholders))"
                 + " AND point IN (" + (ids.isEmpty ? "-1" : ids.map(String.init).joined(separator: ",")) + ")",
-                keys.map { .text($0) })
+            keys.map { .text($0) }
+        )
     }
 
-    private func rollups(table: String, column: String, community: String, from: String, to: String, keys: [String]?,
-                         of points: [PointKey]?) throws -> [StoredRollup] {
+    private func rollups(
+        table: String, column: String, community: String, from: String, to: String, keys: [String]?,
+        of points: [PointKey]?
+    ) throws -> [StoredRollup] {
         let condition = rangeCondition(column, keys: keys, of: points)
-        let statement = try db.prepare("""
+        let statement = try db.prepare(
+            """
             SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals
             FROM \(table) WHERE community = ?1 AND \(condition.sql) ORDER BY start, point
             """)
@@ -318,9 +344,10 @@ public final class SQLiteStore: ReadingStore {
         var rows: [StoredRollup] = []
         while try statement.step() {
             let id = statement.int64(1)
-            let totals = EnergyTotals(consumed: statement.int64(2), produced: statement.int64(3), shared: statement.int64(4),
-                                      grid: statement.int64(5), surplus: statement.int64(6),
-                                      intervals: Int(statement.int64(7)), expectedIntervals: Int(statement.int64(8)))
+            let totals = EnergyTotals(
+                consumed: statement.int64(2), produced: statement.int64(3), shared: statement.int64(4),
+                grid: statement.int64(5), surplus: statement.int64(6),
+                intervals: Int(statement.int64(7)), expectedIntervals: Int(statement.int64(8)))
             if id == 0 {
                 rows.append(StoredRollup(bucketStart: statement.int64(0), point: nil, totals: totals))
             } else if let key = pointsByID[id] {
@@ -330,10 +357,13 @@ public final class SQLiteStore: ReadingStore {
         return rows
     }
 
-    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
-                                 _ body: (AllocationSeries) throws -> Void) throws {
+    public func allocationSeries(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
+        _ body: (AllocationSeries) throws -> Void
+    ) throws {
         let condition = rangeCondition("day", keys: points.map { _ in Self.days(from, to) }, of: points)
-        let statement = try db.prepare("""
+        let statement = try db.prepare(
+            """
             SELECT day, point, start, quarter_hours, series FROM allocations
             WHERE community = ?1 AND \(condition.sql) ORDER BY day, point
             """)
@@ -343,10 +373,13 @@ public final class SQLiteStore: ReadingStore {
             let count = Int(statement.int64(3))
             let blob = statement.blob(4)
             guard let series = AllocationRecord.decode(blob, quarterHours: count) else {
-                throw SQLiteError(code: 0, message: "allocation record of \(key) on \(date) does not hold \(count) quarter hours", context: "allocations")
+                throw SQLiteError(
+                    code: 0, message: "allocation record of \(key) on \(date) does not hold \(count) quarter hours", context: "allocations")
             }
-            try body(AllocationSeries(date: date, point: key, firstQuarterHour: QuarterHour(index: statement.int64(2) / QuarterHour.seconds),
-                                      interleaved: series))
+            try body(
+                AllocationSeries(
+                    date: date, point: key, firstQuarterHour: QuarterHour(index: statement.int64(2) / QuarterHour.seconds),
+                    interleaved: series))
         }
     }
 }

@@ -60,30 +60,39 @@ struct BillCommand: ParsableCommand {
         try reportingErrors {
             let community = try communityOptions.load()
             let store = try storeOptions.open()
-            let options = BillingRun.Options(period: try BillingPeriod(period), mode: mode == .final ? .final : .preview,
-                                             formats: try formats(), directory: out, allowIncomplete: allowIncomplete)
+            let options = BillingRun.Options(
+                period: try BillingPeriod(period), mode: mode == .final ? .final : .preview,
+                formats: try formats(), directory: out, allowIncomplete: allowIncomplete)
             let runID = try store.startRun(BillingRun.commandName, community: community.id, startedAt: Int64(Date().timeIntervalSince1970))
             let result: BillingRun.Result
             do {
                 result = try BillingRun(store: store, community: community).run(options)
             } catch {
-                try? store.finishRun(runID, .init(outcome: "failed", firstDay: options.period.from, lastDay: options.period.to.adding(days: -1),
-                                                  message: "\(mode.rawValue) \(period): \(String("\(error)".prefix(200)))"),
-                                     finishedAt: Int64(Date().timeIntervalSince1970))
+                try? store.finishRun(
+                    runID,
+                    .init(
+                        outcome: "failed", firstDay: options.period.from, lastDay: options.period.to.adding(days: -1),
+                        message: "\(mode.rawValue) \(period): \(String("\(error)".prefix(200)))"),
+                    finishedAt: Int64(Date().timeIntervalSince1970))
                 throw error
             }
-            try store.finishRun(runID, .init(outcome: "ok", firstDay: options.period.from, lastDay: options.period.to.adding(days: -1),
-                                             days: result.figures.days.count,
-                                             message: "\(mode.rawValue) \(period): \(result.figures.statements.count) statements"),
-                                finishedAt: Int64(Date().timeIntervalSince1970))
+            try store.finishRun(
+                runID,
+                .init(
+                    outcome: "ok", firstDay: options.period.from, lastDay: options.period.to.adding(days: -1),
+                    days: result.figures.days.count,
+                    message: "\(mode.rawValue) \(period): \(result.figures.statements.count) statements"),
+                finishedAt: Int64(Date().timeIntervalSince1970))
             print(Self.summary(result, options: options))
         }
     }
 
     static func summary(_ result: BillingRun.Result, options: BillingRun.Options) -> String {
         let r = result.reconciliation
-        var lines = ["Reconciliation \(options.period): members received \(r.membersReceived) mWh = taken from generators "
-                     + "\(r.takenFromGenerators) mWh = community shared \(r.communityShared) mWh: balanced"]
+        var lines = [
+            "Reconciliation \(options.period): members received \(r.membersReceived) mWh = taken from generators "
+                + "\(r.takenFromGenerators) mWh = community shared \(r.communityShared) mWh: balanced"
+        ]
         let c = result.completeness
         if !c.isComplete {
             lines.append("warning: the data is incomplete (the statements say so):\n" + c.report(limit: 10))
@@ -96,8 +105,9 @@ struct BillCommand: ParsableCommand {
             lines.append("\(statements.count) preview statements (not numbered), total \(total.text) \(result.figures.tariff.currency)")
         case .final:
             let span = numbered.isEmpty ? "" : " \(numbered.first!) to \(numbered.last!)"
-            lines.append("\(statements.count) final statements\(span), total \(total.text) \(result.figures.tariff.currency)"
-                         + (result.reissued ? " (already issued: the same files written again)" : ""))
+            lines.append(
+                "\(statements.count) final statements\(span), total \(total.text) \(result.figures.tariff.currency)"
+                    + (result.reissued ? " (already issued: the same files written again)" : ""))
         }
         lines.append("\(result.files.count) files → \(options.directory)")
         return lines.joined(separator: "\n")

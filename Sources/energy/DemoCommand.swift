@@ -46,11 +46,14 @@ struct DemoCommand: ParsableCommand {
             var community = DemoCommunity.make(members: members, seed: seed, allocation: AllocationKey(rawValue: allocation) ?? .dynamic)
             community.tariff = try Self.demoTariff()
             let communityPath = directory + "/community.yaml"
-            try CommunityFile.render(community, header: """
-                Demo community written by `energy demo` (seed \(seed)). Edit it and rerun the commands below.
-                Each metering point: zaehlpunkt, direction (consumption|generation), participation (%),
-                and a profile for the simulator (H0/G0/L0 with annualKwh, or PV with kWp).
-                """).write(toFile: communityPath, atomically: true, encoding: .utf8)
+            try CommunityFile.render(
+                community,
+                header: """
+                    Demo community written by `energy demo` (seed \(seed)). Edit it and rerun the commands below.
+                    Each metering point: zaehlpunkt, direction (consumption|generation), participation (%),
+                    and a profile for the simulator (H0/G0/L0 with annualKwh, or PV with kWp).
+                    """
+            ).write(toFile: communityPath, atomically: true, encoding: .utf8)
             // Read it back, so the demo runs on exactly what a user would edit.
             let loaded = try CommunityLoader.load(path: communityPath)
             let location = try storeOptions.location(default: directory + "/energy.sqlite")
@@ -59,7 +62,9 @@ struct DemoCommand: ParsableCommand {
             let target = try month.map { try LocalMonth($0) } ?? loaded.calendar.today().localMonth.previous
             let from = target.firstDay
             let to = target.next.firstDay
-            print("Community \(loaded.name): \(loaded.members.count) members, \(loaded.meteringPoints.count) metering points → \(communityPath)")
+            print(
+                "Community \(loaded.name): \(loaded.members.count) members, \(loaded.meteringPoints.count) metering points → \(communityPath)"
+            )
 
             var bar = ProgressBar("simulating \(target)", total: target.dayCount)
             var stored = UpsertSummary()
@@ -69,8 +74,9 @@ struct DemoCommand: ParsableCommand {
                 days += 1
                 bar.update(days)
             }
-            bar.finish("simulated \(target): \(stored.inserted + stored.unchanged + stored.corrected) readings "
-                       + "(\(stored.inserted) new, \(stored.corrected) corrected, \(stored.unchanged) unchanged) → \(location)")
+            bar.finish(
+                "simulated \(target): \(stored.inserted + stored.unchanged + stored.corrected) readings "
+                    + "(\(stored.inserted) new, \(stored.corrected) corrected, \(stored.unchanged) unchanged) → \(location)")
 
             let job = RollupJob(store: store, community: loaded)
             let plan = try job.plan(.range(from: from, to: to))
@@ -81,21 +87,28 @@ struct DemoCommand: ParsableCommand {
             print("")
             print(try CommunitySummary(store: store, community: loaded, from: from, to: to).render(top: 10))
 
-            let daily = try RollupReport(store: store, community: loaded, scope: .community, granularity: .day, from: from, to: to).rows
+            let daily =
+                try RollupReport(store: store, community: loaded, scope: .community, granularity: .day, from: from, to: to).rows
                 + RollupReport(store: store, community: loaded, scope: .meter, granularity: .day, from: from, to: to).rows
             let csvPath = directory + "/daily.csv"
             try ReportWriter(calendar: loaded.calendar).csv(daily).write(toFile: csvPath, atomically: true, encoding: .utf8)
             print("Daily rollups (community and every metering point) → \(csvPath)")
 
             let statementsPath = directory + "/statements"
-            let billing = try BillingRun(store: store, community: loaded).run(.init(
-                period: try BillingPeriod(target.description), mode: .preview, formats: [.xlsx, .csv], directory: statementsPath))
-            print("Statements of \(target) (preview, not numbered): \(billing.figures.statements.count) members, XLSX and CSV → \(statementsPath)")
+            let billing = try BillingRun(store: store, community: loaded).run(
+                .init(
+                    period: try BillingPeriod(target.description), mode: .preview, formats: [.xlsx, .csv], directory: statementsPath))
+            print(
+                "Statements of \(target) (preview, not numbered): \(billing.figures.statements.count) members, XLSX and CSV → \(statementsPath)"
+            )
             print("  reconciliation: \(billing.reconciliation)")
             // Repeat --store unless it came from the environment; never print a password.
-            let storeFlag = storeOptions.store == nil && storeOptions.fromEnvironment ? ""
+            let storeFlag =
+                storeOptions.store == nil && storeOptions.fromEnvironment
+                ? ""
                 : " --store \(storeOptions.store.map { $0.contains("@") ? location.description : $0 } ?? location.description)"
-            print("""
+            print(
+                """
 
                 Try next:
                   energy report --community \(communityPath)\(storeFlag) --from \(from) --to \(to) --granularity day
@@ -110,14 +123,17 @@ struct DemoCommand: ParsableCommand {
     /// A demo tariff: community energy at 12 ct/kWh, 10 ct at midday, generators paid 8 ct
     /// (7 ct at midday), 2.50 a month, 20 % VAT on energy and fee, none on the generators' side.
     static func demoTariff() throws -> Tariff {
-        try Tariff(consumptionPrice: EnergyPrice("0.12"), generationPrice: EnergyPrice("0.08"), memberFee: Money("2.50"),
-                   memberFeePeriod: .month,
-                   vat: VATRates(consumption: Percentage("20"), generation: .zero, memberFee: Percentage("20")),
-                   timeOfUse: [
-                       TariffWindow(name: "midday", days: Set(1...7), fromMinute: 10 * 60, toMinute: 16 * 60,
-                                    consumptionPrice: try EnergyPrice("0.10"), generationPrice: try EnergyPrice("0.07")),
-                       TariffWindow(name: "standard", days: Set(1...7), fromMinute: 16 * 60, toMinute: 10 * 60,
-                                    consumptionPrice: try EnergyPrice("0.12"), generationPrice: try EnergyPrice("0.08")),
-                   ])
+        try Tariff(
+            consumptionPrice: EnergyPrice("0.12"), generationPrice: EnergyPrice("0.08"), memberFee: Money("2.50"),
+            memberFeePeriod: .month,
+            vat: VATRates(consumption: Percentage("20"), generation: .zero, memberFee: Percentage("20")),
+            timeOfUse: [
+                TariffWindow(
+                    name: "midday", days: Set(1...7), fromMinute: 10 * 60, toMinute: 16 * 60,
+                    consumptionPrice: try EnergyPrice("0.10"), generationPrice: try EnergyPrice("0.07")),
+                TariffWindow(
+                    name: "standard", days: Set(1...7), fromMinute: 16 * 60, toMinute: 10 * 60,
+                    consumptionPrice: try EnergyPrice("0.12"), generationPrice: try EnergyPrice("0.08")),
+            ])
     }
 }

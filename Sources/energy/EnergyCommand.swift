@@ -12,7 +12,10 @@ struct EnergyCommand: AsyncParsableCommand {
             Exit codes: 0 done (ingest: stopped by SIGTERM after acking its batch), 1 failed (or refused: bill), 2 done but some input rejected, 64 bad usage, 75 another rollup of the community is running.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SimulateCommand.self, IngestCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self, BillCommand.self,
-                      RunsCommand.self, ServeCommand.self]
+        subcommands: [
+            DemoCommand.self, SimulateCommand.self, IngestCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self,
+            BillCommand.self,
+            RunsCommand.self, ServeCommand.self,
+        ]
     )
 }

@@ -36,16 +36,19 @@ struct ImportCommand: ParsableCommand {
                 let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
                 var bar = ProgressBar("importing \((file as NSString).lastPathComponent)", total: size)
                 var shown = 0
-                let result = try CSVImport(store: store, community: community).run(path: file, onRejection: { rejection in
-                    if shown < showRejected {
-                        printError("\(file):\(rejection.line): \(rejection.reason)")
-                        shown += 1
-                    }
-                }, onProgress: { bar.update($0) })
+                let result = try CSVImport(store: store, community: community).run(
+                    path: file,
+                    onRejection: { rejection in
+                        if shown < showRejected {
+                            printError("\(file):\(rejection.line): \(rejection.reason)")
+                            shown += 1
+                        }
+                    }, onProgress: { bar.update($0) })
                 rejectedTotal += result.rejected
                 let s = result.stored
-                bar.finish("\(file): \(result.rows) rows: \(s.inserted) new, \(s.corrected) corrected, \(s.unchanged) unchanged, "
-                           + "\(result.rejected) rejected; \(s.dirtyDays.count) days to roll up in \(store.location)")
+                bar.finish(
+                    "\(file): \(result.rows) rows: \(s.inserted) new, \(s.corrected) corrected, \(s.unchanged) unchanged, "
+                        + "\(result.rejected) rejected; \(s.dirtyDays.count) days to roll up in \(store.location)")
                 if result.rejected > shown { printError("\(file): \(result.rejected - shown) more rejected rows not shown") }
             }
             return rejectedTotal

@@ -52,13 +52,15 @@ struct IngestCommand: ParsableCommand {
             // Open once up front, so a wrong store fails now rather than at the first batch.
             let store = try location.open()
             var opened: (any ReadingStore)? = store
-            let service = IngestService(amqp: try AMQPURI(amqp), community: community, openStore: {
-                if let first = opened {
-                    opened = nil
-                    return first
-                }
-                return try location.open()
-            })
+            let service = IngestService(
+                amqp: try AMQPURI(amqp), community: community,
+                openStore: {
+                    if let first = opened {
+                        opened = nil
+                        return first
+                    }
+                    return try location.open()
+                })
             service.storeName = store.location
             service.batchSize = batchSize
             service.prefetch = UInt16(prefetch)

@@ -29,8 +29,9 @@ struct LivePublishing {
         }
         try publisher.flush()
         let seconds = Date().timeIntervalSince(started)
-        bar.finish("published \(publisher.confirmed) readings of \(community.id) to \(uri) (\(Int(Double(publisher.confirmed) / max(seconds, 0.001))) readings/s, "
-                   + "\(publisher.republished) published again)")
+        bar.finish(
+            "published \(publisher.confirmed) readings of \(community.id) to \(uri) (\(Int(Double(publisher.confirmed) / max(seconds, 0.001))) readings/s, "
+                + "\(publisher.republished) published again)")
     }
 
     /// Each quarter hour's readings when it ends on a simulated clock that starts at `from`
@@ -69,7 +70,9 @@ struct LivePublishing {
             try publisher.flush()
             printError("\(quarterHour): \(readings.count) readings confirmed")
             quarterHour = quarterHour.next
-            if let resumeFile { try Data((quarterHour.description + "\n").utf8).write(to: URL(fileURLWithPath: resumeFile), options: .atomic) }
+            if let resumeFile {
+                try Data((quarterHour.description + "\n").utf8).write(to: URL(fileURLWithPath: resumeFile), options: .atomic)
+            }
         }
     }
 

@@ -6,7 +6,11 @@ import Foundation
 
 /// `--store`: where the data lives.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Store: sqlite:PATH or mongodb://HOST/DATABASE. Default: $ENERGY_STORE, else $MONGODB_URI, else \(StoreOptions.defaultPath).", valueName: "uri"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Store: sqlite:PATH or mongodb://HOST/DATABASE. Default: $ENERGY_STORE, else $MONGODB_URI, else \(StoreOptions.defaultPath).",
+            valueName: "uri"))
     var store: String?
 
     private static var environmentStore: String? {
@@ -21,7 +25,8 @@ struct StoreOptions: ParsableArguments {
     var fromEnvironment: Bool { Self.environmentStore != nil }
 
     static var defaultPath: String {
-        let base = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.local/share")
         return base + "/energy/energy.sqlite"
     }
@@ -54,7 +59,9 @@ struct CommunityOptions: ParsableArguments {
 enum CommunityLoader {
     static func load(path: String) throws -> Community {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("cannot read community file \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+            throw CLIError(
+                "cannot read community file \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")"
+            )
         }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
         return try CommunityFile.parse(text, source: path)

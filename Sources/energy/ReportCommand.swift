@@ -56,12 +56,14 @@ struct ReportCommand: ParsableCommand {
                 zp = parsed
             }
             let store = try storeOptions.open()
-            let report = try RollupReport(store: store, community: community, scope: scope, zaehlpunkt: zp,
-                                          granularity: granularity, from: from, to: to)
+            let report = try RollupReport(
+                store: store, community: community, scope: scope, zaehlpunkt: zp,
+                granularity: granularity, from: from, to: to)
             if !report.staleDays.isEmpty {
                 let listed = report.staleDays.prefix(5).map(\.description).joined(separator: ", ")
-                printError("warning: \(report.staleDays.count) days in the range are not rolled up or changed since (\(listed)\(report.staleDays.count > 5 ? ", …" : "")); "
-                           + "run: energy rollup --community \(communityOptions.community) --from \(from) --to \(to)")
+                printError(
+                    "warning: \(report.staleDays.count) days in the range are not rolled up or changed since (\(listed)\(report.staleDays.count > 5 ? ", …" : "")); "
+                        + "run: energy rollup --community \(communityOptions.community) --from \(from) --to \(to)")
             }
             let text = ReportWriter(calendar: community.calendar).render(report.rows, as: format)
             if let output {

@@ -20,7 +20,8 @@ struct RollupCommand: ParsableCommand {
     @Flag(help: "Every day since the last successful run up to yesterday, plus changed days (for the nightly job).")
     var sinceLastRun = false
 
-    @Option(help: "Seconds a run's lease lasts without renewal (renewed after each day); a killed run blocks the next one at most this long.")
+    @Option(
+        help: "Seconds a run's lease lasts without renewal (renewed after each day); a killed run blocks the next one at most this long.")
     var leaseSeconds: Int64 = RollupJob.defaultLeaseSeconds
 
     func validate() throws {
@@ -57,8 +58,9 @@ struct RollupCommand: ParsableCommand {
             var bar = ProgressBar("rolling up", total: plan.days.count)
             let result = try job.run(plan) { done, _ in bar.update(done) }
             let span = result.days.isEmpty ? "" : " (\(result.days.first!) to \(result.days.last!))"
-            bar.finish("rolled up \(result.days.count) days\(span) of \(community.id): \(result.readings) readings, "
-                       + "\(plan.dirty.count) changed days included")
+            bar.finish(
+                "rolled up \(result.days.count) days\(span) of \(community.id): \(result.readings) readings, "
+                    + "\(plan.dirty.count) changed days included")
         }
     }
 }

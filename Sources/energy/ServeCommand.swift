@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
         guard let issuer else {
-            throw ValidationError("give --oidc-issuer URL and --oidc-audience NAME (or ENERGY_OIDC_ISSUER/ENERGY_OIDC_AUDIENCE), or --no-auth for local use")
+            throw ValidationError(
+                "give --oidc-issuer URL and --oidc-audience NAME (or ENERGY_OIDC_ISSUER/ENERGY_OIDC_AUDIENCE), or --no-auth for local use")
         }
         guard let url = URL(string: issuer), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw ValidationError("--oidc-issuer '\(issuer)' is not an http(s) URL")
@@ -71,11 +72,16 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             community = try communityOptions.load()
             let store = try storeOptions.open()
-            let oidc = noAuth ? nil : issuer.map {
-                OIDCSettings(issuer: $0, audience: audience ?? "", memberClaim: memberClaim, adminRole: adminRole, memberRole: memberRole)
-            }
-            server = APIServer(configuration: APIConfiguration(host: host, port: port, basePath: basePath, oidc: oidc),
-                               community: community, store: store)
+            let oidc =
+                noAuth
+                ? nil
+                : issuer.map {
+                    OIDCSettings(
+                        issuer: $0, audience: audience ?? "", memberClaim: memberClaim, adminRole: adminRole, memberRole: memberRole)
+                }
+            server = APIServer(
+                configuration: APIConfiguration(host: host, port: port, basePath: basePath, oidc: oidc),
+                community: community, store: store)
             printError("serve: community '\(community.id)', store \(store.location)")
         } catch {
             throw fail(error)
@@ -85,7 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
         let base = server.configuration.basePath
         do {
             try await server.run(logger: logger) { port in
-                printError("serve: listening on http://\(host):\(port) (API \(base)/api/v1, \(base)/openapi.yaml; /healthz /readyz /metrics)")
+                printError(
+                    "serve: listening on http://\(host):\(port) (API \(base)/api/v1, \(base)/openapi.yaml; /healthz /readyz /metrics)")
             }
         } catch {
             throw fail(error)

@@ -36,7 +36,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --realtime: let simulated time run this many times faster.", valueName: "n"))
     var speed: Double = 1
 
-    @Option(help: ArgumentHelp("With --realtime: record progress here and resume from it after a restart, without gaps.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("With --realtime: record progress here and resume from it after a restart, without gaps.", valueName: "file"))
     var resumeFile: String?
 
     func validate() throws {

@@ -61,7 +61,8 @@ final class APIFixture: Sendable {
         community = try CommunityFile.parse(Self.communityYAML, source: "api-test.yaml")
         storePath = folder + "/e.sqlite"
         let store = try SQLiteStore(path: storePath)
-        let from = try LocalDate("2026-10-01"), to = try LocalDate("2026-11-01")
+        let from = try LocalDate("2026-10-01")
+        let to = try LocalDate("2026-11-01")
         var readings: [Reading] = []
         for qh in community.calendar.quarterHours(from: from, to: to) {
             for (i, key) in community.pointKeys.enumerated() {
@@ -110,11 +111,14 @@ struct APIHarness: Sendable {
 
     func api(_ path: String, token: String?) async throws -> Answer { try await get(Self.base + "/api/v1" + path, token: token) }
 
-    static func run<T: Sendable>(fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil,
-                                 _ body: @escaping @Sendable (APIHarness) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil,
+        _ body: @escaping @Sendable (APIHarness) async throws -> T
+    ) async throws -> T {
         let oidc = issuer.map { OIDCSettings(issuer: $0.issuer, audience: "energy-api", minimumRefetchSeconds: 0) }
-        let server = APIServer(configuration: APIConfiguration(host: "127.0.0.1", port: 0, basePath: base, oidc: oidc),
-                               community: fixture.community, store: try store ?? fixture.openStore())
+        let server = APIServer(
+            configuration: APIConfiguration(host: "127.0.0.1", port: 0, basePath: base, oidc: oidc),
+            community: fixture.community, store: try store ?? fixture.openStore())
         let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in try await body(APIHarness(client: client)) }
     }

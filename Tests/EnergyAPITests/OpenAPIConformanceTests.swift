@@ -44,7 +44,8 @@ import Yams
                         let answer = try await api.get(target, token: token)
                         let status = String(answer.status)
                         guard let documented = responses[status] else {
-                            Issue.record("\(who) GET \(target) answered \(status), which \(template) does not document: \(answer.text.prefix(200))")
+                            Issue.record(
+                                "\(who) GET \(target) answered \(status), which \(template) does not document: \(answer.text.prefix(200))")
                             continue
                         }
                         try Self.validate(answer, against: documented, in: document, context: "\(who) GET \(target)")
@@ -59,7 +60,8 @@ import Yams
     /// A request URL for a documented path: real ids, and every required parameter filled in.
     static func concrete(_ template: String, fixture: APIFixture) -> String {
         switch template {
-        case "/api/v1/points/{zaehlpunkt}/rollups": return "/api/v1/points/\(APIFixture.pointA)/rollups?granularity=hour&from=2026-10-24&to=2026-10-27"
+        case "/api/v1/points/{zaehlpunkt}/rollups":
+            return "/api/v1/points/\(APIFixture.pointA)/rollups?granularity=hour&from=2026-10-24&to=2026-10-27"
         case "/api/v1/points/{zaehlpunkt}/readings": return "/api/v1/points/\(APIFixture.pointA)/readings?from=2026-10-25&to=2026-10-26"
         case "/api/v1/community/rollups": return "/api/v1/community/rollups?from=2026-10-01&to=2026-11-01"
         case "/api/v1/statements/{number}": return "/api/v1/statements/\((fixture.numbers["A"] ?? nil) ?? "2026-0001")?format=csv"
@@ -89,16 +91,28 @@ func resolve(_ node: Any, in document: [String: Any]) -> Any? {
 
 /// A JSON value that keeps booleans, numbers and strings apart (JSONSerialization does not).
 indirect enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     var text: String {
@@ -119,7 +133,9 @@ struct SchemaCheck {
     func problems(_ value: JSONValue, _ schemaNode: Any, at path: String) -> [String] {
         guard let schema = resolve(schemaNode, in: document) as? [String: Any] else { return ["\(path): unresolvable schema"] }
         if case .null = value { return schema["nullable"] as? Bool == true ? [] : ["\(path): null is not allowed"] }
-        if let allowed = schema["enum"] as? [Any], !allowed.contains(where: { "\($0)" == value.text }) { return ["\(path): '\(value.text)' not in enum"] }
+        if let allowed = schema["enum"] as? [Any], !allowed.contains(where: { "\($0)" == value.text }) {
+            return ["\(path): '\(value.text)' not in enum"]
+        }
         switch (schema["type"] as? String, value) {
         case ("object", .object(let object)):
             let properties = schema["properties"] as? [String: Any] ?? [:]

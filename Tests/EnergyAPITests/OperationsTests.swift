@@ -38,9 +38,12 @@ import Testing
                 #expect(metrics.contentType.hasPrefix("text/plain"))
                 let text = metrics.text
                 let route = APIHarness.base + "/api/v1/points/{zaehlpunkt}/rollups"
-                #expect(text.contains("energy_http_requests_total{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"), "\(text.prefix(3000))")
-                #expect(text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"400\"} 1"))
-                #expect(text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"401\"} 1"))
+                #expect(
+                    text.contains("energy_http_requests_total{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"), "\(text.prefix(3000))")
+                #expect(
+                    text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"400\"} 1"))
+                #expect(
+                    text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"401\"} 1"))
                 #expect(text.contains("energy_http_request_duration_seconds_count{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"))
                 #expect(text.contains("energy_store_up 1"))
                 #expect(text.contains("energy_job_last_run_failed{command=\"rollup\",community=\"eeg-api\"} 0"))
@@ -87,11 +90,14 @@ final class PrivateMongoServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw TestSetupFailure("cannot start \(process.executableURL?.path ?? "secantusd-py") (scripts/install-deps.sh test makes .venv): \(error)")
+            throw TestSetupFailure(
+                "cannot start \(process.executableURL?.path ?? "secantusd-py") (scripts/install-deps.sh test makes .venv): \(error)")
         }
     }
 
-    var uri: String { "mongodb://127.0.0.1:\(port)/energy_api_test?directConnection=true&serverSelectionTimeoutMS=1000&connectTimeoutMS=1000" }
+    var uri: String {
+        "mongodb://127.0.0.1:\(port)/energy_api_test?directConnection=true&serverSelectionTimeoutMS=1000&connectTimeoutMS=1000"
+    }
 
     /// Opens the store once the server answers (it takes a second or two to start).
     func openStore() throws -> any ReadingStore {
@@ -131,12 +137,14 @@ enum Promtool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["promtool", "check", "metrics"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
         do { try process.run() } catch {
-            throw TestSetupFailure("promtool is not installed (Debian package prometheus; scripts/install-deps.sh test installs it): \(error)")
+            throw TestSetupFailure(
+                "promtool is not installed (Debian package prometheus; scripts/install-deps.sh test installs it): \(error)")
         }
         input.fileHandleForWriting.write(Data(text.utf8))
         try input.fileHandleForWriting.close()

@@ -34,7 +34,9 @@ final class TestIssuer: Sendable {
         let router = Router()
         router.get("realms/energy/.well-known/openid-configuration") { _, _ in
             let issuer = self.issuer
-            return Self.json(#"{"issuer":"\#(issuer)","jwks_uri":"\#(issuer)/protocol/openid-connect/certs","id_token_signing_alg_values_supported":["RS256","ES256"]}"#)
+            return Self.json(
+                #"{"issuer":"\#(issuer)","jwks_uri":"\#(issuer)/protocol/openid-connect/certs","id_token_signing_alg_values_supported":["RS256","ES256"]}"#
+            )
         }
         router.get("realms/energy/protocol/openid-connect/certs") { _, _ in
             self.jwksReads.add(1, ordering: .relaxed)
@@ -52,13 +54,19 @@ final class TestIssuer: Sendable {
         let names = published.withLock { $0 }
         var keys: [String] = [
             // Keycloak also lists an encryption key; the verifier must skip it.
-            #"{"kid":"enc-1","kty":"RSA","alg":"RSA-OAEP","use":"enc","n":"\#(try Self.modulus(rsa))","e":"AQAB"}"#,
+            #"{"kid":"enc-1","kty":"RSA","alg":"RSA-OAEP","use":"enc","n":"\#(try Self.modulus(rsa))","e":"AQAB"}"#
         ]
-        if names.contains("rsa-1") { keys.append(#"{"kid":"rsa-1","kty":"RSA","alg":"RS256","use":"sig","n":"\#(try Self.modulus(rsa))","e":"AQAB"}"#) }
-        if names.contains("rsa-2") { keys.append(#"{"kid":"rsa-2","kty":"RSA","alg":"RS256","use":"sig","n":"\#(try Self.modulus(rotated))","e":"AQAB"}"#) }
+        if names.contains("rsa-1") {
+            keys.append(#"{"kid":"rsa-1","kty":"RSA","alg":"RS256","use":"sig","n":"\#(try Self.modulus(rsa))","e":"AQAB"}"#)
+        }
+        if names.contains("rsa-2") {
+            keys.append(#"{"kid":"rsa-2","kty":"RSA","alg":"RS256","use":"sig","n":"\#(try Self.modulus(rotated))","e":"AQAB"}"#)
+        }
         if names.contains("ec-1") {
-            let raw = ec.publicKey.x963Representation.dropFirst()   // 0x04 || x || y
-            keys.append(#"{"kid":"ec-1","kty":"EC","alg":"ES256","use":"sig","crv":"P-256","x":"\#(Self.base64URL(raw.prefix(32)))","y":"\#(Self.base64URL(raw.suffix(32)))"}"#)
+            let raw = ec.publicKey.x963Representation.dropFirst()  // 0x04 || x || y
+            keys.append(
+                #"{"kid":"ec-1","kty":"EC","alg":"ES256","use":"sig","crv":"P-256","x":"\#(Self.base64URL(raw.prefix(32)))","y":"\#(Self.base64URL(raw.suffix(32)))"}"#
+            )
         }
         return #"{"keys":[\#(keys.joined(separator: ","))]}"#
     }
@@ -69,31 +77,36 @@ final class TestIssuer: Sendable {
 
     /// A token with `claims` (JSON object members), signed as asked, with this header `kid`.
     func token(_ claims: [String: Any], _ signature: Signature = .rs256, kid: String? = nil, alg: String? = nil) throws -> String {
-        let (defaultAlg, defaultKid): (String, String) = switch signature {
-        case .rs256: ("RS256", "rsa-1")
-        case .es256: ("ES256", "ec-1")
-        case .rotated: ("RS256", "rsa-2")
-        case .none: ("none", "rsa-1")
-        case .hs256WithPublicKey: ("HS256", "rsa-1")
-        }
-        let header = try JSONSerialization.data(withJSONObject: ["alg": alg ?? defaultAlg, "kid": kid ?? defaultKid, "typ": "JWT"], options: .sortedKeys)
+        let (defaultAlg, defaultKid): (String, String) =
+            switch signature {
+            case .rs256: ("RS256", "rsa-1")
+            case .es256: ("ES256", "ec-1")
+            case .rotated: ("RS256", "rsa-2")
+            case .none: ("none", "rsa-1")
+            case .hs256WithPublicKey: ("HS256", "rsa-1")
+            }
+        let header = try JSONSerialization.data(
+            withJSONObject: ["alg": alg ?? defaultAlg, "kid": kid ?? defaultKid, "typ": "JWT"], options: .sortedKeys)
         let payload = try JSONSerialization.data(withJSONObject: claims, options: .sortedKeys)
         let input = Self.base64URL(header) + "." + Self.base64URL(payload)
         let data = Data(input.utf8)
-        let sig: Data = switch signature {
-        case .rs256: try rsa.signature(for: data, padding: .insecurePKCS1v1_5).rawRepresentation
-        case .rotated: try rotated.signature(for: data, padding: .insecurePKCS1v1_5).rawRepresentation
-        case .es256: try ec.signature(for: data).rawRepresentation
-        case .none: Data()
-        case .hs256WithPublicKey:
-            // The classic confusion attack: HMAC keyed with the public key, which anyone has.
-            Data(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: Data(rsa.publicKey.pemRepresentation.utf8))))
-        }
+        let sig: Data =
+            switch signature {
+            case .rs256: try rsa.signature(for: data, padding: .insecurePKCS1v1_5).rawRepresentation
+            case .rotated: try rotated.signature(for: data, padding: .insecurePKCS1v1_5).rawRepresentation
+            case .es256: try ec.signature(for: data).rawRepresentation
+            case .none: Data()
+            case .hs256WithPublicKey:
+                // The classic confusion attack: HMAC keyed with the public key, which anyone has.
+                Data(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: Data(rsa.publicKey.pemRepresentation.utf8))))
+            }
         return input + "." + Self.base64URL(sig)
     }
 
     /// Standard claims of a token for `audience`, valid from a minute ago for five minutes.
-    func claims(roles: [String], member: String? = nil, audience: Any = "energy-api", now: Int = Int(Date().timeIntervalSince1970)) -> [String: Any] {
+    func claims(
+        roles: [String], member: String? = nil, audience: Any = "energy-api", now: Int = Int(Date().timeIntervalSince1970)
+    ) -> [String: Any] {
         var claims: [String: Any] = [
             "iss": issuer, "aud": audience, "sub": "user-\(member ?? "admin")", "exp": now + 300, "nbf": now - 60, "iat": now - 60,
             "realm_access": ["roles": roles], "preferred_username": "someone",

@@ -15,8 +15,10 @@ import Testing
                 #expect((admin.json?["metering_points"] as? [Any])?.count == 3)
 
                 // A member's token signed with the realm's EC key (ES256) and an audience list.
-                let member = try await api.api("/me", token: try issuer.token(
-                    issuer.claims(roles: ["energy-member"], member: "A", audience: ["account", "energy-api"]), .es256))
+                let member = try await api.api(
+                    "/me",
+                    token: try issuer.token(
+                        issuer.claims(roles: ["energy-member"], member: "A", audience: ["account", "energy-api"]), .es256))
                 #expect(member.status == 200, "\(member.text)")
                 #expect(member.json?["role"] as? String == "member")
                 #expect(member.json?["member_id"] as? String == "A")
@@ -35,10 +37,14 @@ import Testing
                 let admin = issuer.claims(roles: ["energy-admin"])
                 var tampered = try issuer.token(issuer.claims(roles: ["energy-member"], member: "A")).split(separator: ".").map(String.init)
                 tampered[1] = TestIssuer.base64URL(try JSONSerialization.data(withJSONObject: admin))
-                var expired = admin; expired["exp"] = now - 120
-                var notYet = admin; notYet["nbf"] = now + 300
-                var wrongIssuer = admin; wrongIssuer["iss"] = "https://evil.example/realms/energy"
-                var noExpiry = admin; noExpiry.removeValue(forKey: "exp")
+                var expired = admin
+                expired["exp"] = now - 120
+                var notYet = admin
+                notYet["nbf"] = now + 300
+                var wrongIssuer = admin
+                wrongIssuer["iss"] = "https://evil.example/realms/energy"
+                var noExpiry = admin
+                noExpiry.removeValue(forKey: "exp")
                 let cases: [(String, String?)] = [
                     ("no token", nil),
                     ("not a JWT", "hello"),
@@ -61,8 +67,10 @@ import Testing
                     #expect(answer.errorCode == "unauthorized", "\(name): \(answer.text)")
                     #expect(answer.contentType.hasPrefix("application/json"), "\(name)")
                 }
-                let wrongScheme = try await api.client.execute(uri: APIHarness.base + "/api/v1/me", method: .get,
-                                                               headers: [.authorization: "Basic YWRtaW46YWRtaW4="]) { $0.status.code }
+                let wrongScheme = try await api.client.execute(
+                    uri: APIHarness.base + "/api/v1/me", method: .get,
+                    headers: [.authorization: "Basic YWRtaW46YWRtaW4="]
+                ) { $0.status.code }
                 #expect(wrongScheme == 401)
             }
         }
@@ -74,8 +82,10 @@ import Testing
         try await issuer.serve {
             try await APIHarness.run(fixture: fixture, issuer: issuer) { api in
                 let now = Int(Date().timeIntervalSince1970)
-                var justExpired = issuer.claims(roles: ["energy-admin"]); justExpired["exp"] = now - 5
-                var almostValid = issuer.claims(roles: ["energy-admin"]); almostValid["nbf"] = now + 5
+                var justExpired = issuer.claims(roles: ["energy-admin"])
+                justExpired["exp"] = now - 5
+                var almostValid = issuer.claims(roles: ["energy-admin"])
+                almostValid["nbf"] = now + 5
                 try await expectStatus(api.api("/me", token: try issuer.token(justExpired)), 200)
                 try await expectStatus(api.api("/me", token: try issuer.token(almostValid)), 200)
 
@@ -113,7 +123,7 @@ import Testing
 
     @Test func anUnreachableIssuerIs503NotASilentPass() async throws {
         let fixture = try APIFixture.shared()
-        let issuer = try TestIssuer()   // never served: its address has no server
+        let issuer = try TestIssuer()  // never served: its address has no server
         issuer.baseURL.withLock { $0 = "http://127.0.0.1:9" }
         try await APIHarness.run(fixture: fixture, issuer: issuer) { api in
             let answer = try await api.api("/me", token: try issuer.token(issuer.claims(roles: ["energy-admin"])))

@@ -1,10 +1,11 @@
 import EnergyBilling
 import EnergyCore
 import EnergyReports
-@testable import EnergyStore
 import EnergyTestSupport
 import Foundation
 import Testing
+
+@testable import EnergyStore
 
 @Suite(.serialized) struct FinalRunTests {
     func files(in folder: String) throws -> [String: Data] {
@@ -24,30 +25,37 @@ import Testing
         }
         let preview = try bill("2026-10", .preview, "preview")
         #expect(preview.numbers == [nil, nil, nil])
-        #expect(try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-01-01"), to: try LocalDate("2028-01-01")).isEmpty)
+        #expect(
+            try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-01-01"), to: try LocalDate("2028-01-01")).isEmpty)
 
         let first = try bill("2026-10", .final, "first")
         #expect(first.numbers == ["2026-0001", "2026-0002", "2026-0003"] && !first.reissued)
         let again = try bill("2026-10", .final, "again")
         #expect(again.numbers == first.numbers && again.reissued)
-        let firstFiles = try files(in: f.folder.path + "/first"), againFiles = try files(in: f.folder.path + "/again")
+        let firstFiles = try files(in: f.folder.path + "/first")
+        let againFiles = try files(in: f.folder.path + "/again")
         #expect(firstFiles.count == 7 && firstFiles.keys.contains("statement-2026-0002-A.xlsx"))
         #expect(firstFiles == againFiles, "a rerun of a final run writes byte-identical files")
 
         // Members listed in another order: the same statements, numbers and files.
         var reordered = f.community
         reordered.members.reverse()
-        let reorderedRun = try BillingRun(store: f.store, community: Community(id: reordered.id, name: reordered.name, calendar: reordered.calendar,
-                                                                            allocationKey: reordered.allocationKey, members: reordered.members,
-                                                                            tariff: reordered.tariff))
-            .run(.init(period: try BillingPeriod("2026-10"), mode: .final, formats: [.xlsx, .csv], directory: f.folder.path + "/reordered"))
+        let reorderedRun = try BillingRun(
+            store: f.store,
+            community: Community(
+                id: reordered.id, name: reordered.name, calendar: reordered.calendar,
+                allocationKey: reordered.allocationKey, members: reordered.members,
+                tariff: reordered.tariff)
+        )
+        .run(.init(period: try BillingPeriod("2026-10"), mode: .final, formats: [.xlsx, .csv], directory: f.folder.path + "/reordered"))
         #expect(reorderedRun.numbers == ["2026-0003", "2026-0002", "2026-0001"])
         #expect(try files(in: f.folder.path + "/reordered") == firstFiles)
 
         #expect(try bill("2026-11", .final, "nov").numbers == ["2026-0004", "2026-0005", "2026-0006"])
         #expect(throws: BillingError.self) { try bill("2026-Q4", .final, "q4") }
         #expect(try bill("2027-01", .final, "jan").numbers == ["2027-0001", "2027-0002", "2027-0003"])
-        let issued2026 = try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-01-01"), to: try LocalDate("2027-01-01"))
+        let issued2026 = try f.store.issuedStatements(
+            community: "eeg-bill", from: try LocalDate("2026-01-01"), to: try LocalDate("2027-01-01"))
         #expect(issued2026.map(\.sequence) == [1, 2, 3, 4, 5, 6])
 
         // A corrected October reading, rolled up: the issued statements can no longer be reproduced.
@@ -64,7 +72,9 @@ import Testing
             // More consumption for A changes A's and B's shares, not what the plant gave.
             #expect("\(error)".contains("statement 2026-0003 (member B)") && !"\(error)".contains("2026-0001 (member P)"))
         }
-        #expect(try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-01-01"), to: try LocalDate("2027-01-01")).count == 6)
+        #expect(
+            try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-01-01"), to: try LocalDate("2027-01-01")).count
+                == 6)
         #expect(!FileManager.default.fileExists(atPath: f.folder.path + "/changed/statement-2026-0002-A.xlsx"))
         #expect(try bill("2026-10", .preview, "preview2").numbers == [nil, nil, nil])
     }
@@ -122,7 +132,6 @@ import Testing
     }
 }
 
-
 @Suite struct ReconciliationTests {
     @Test func aRunFailsAndWritesNothingWhenTheCommunityTotalsDisagree() throws {
         let f = try BillingFixture(from: "2026-11-01", to: "2026-12-01")
@@ -132,10 +141,13 @@ import Testing
         let period = try BillingPeriod("2026-11")
         let out = f.folder.path + "/out"
         do {
-            _ = try BillingRun(store: f.store, community: f.community).run(.init(period: period, mode: .final, formats: [.csv], directory: out))
+            _ = try BillingRun(store: f.store, community: f.community).run(
+                .init(period: period, mode: .final, formats: [.csv], directory: out))
             Issue.record("an unbalanced reconciliation must fail the run")
         } catch let error as BillingError {
-            #expect("\(error)".contains("members received 2592000000 mWh = taken from generators 2592000000 mWh = community shared 2592000001 mWh"))
+            #expect(
+                "\(error)".contains(
+                    "members received 2592000000 mWh = taken from generators 2592000000 mWh = community shared 2592000001 mWh"))
         }
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try f.store.issuedStatements(community: "eeg-bill", from: period.from, to: period.to).isEmpty)
@@ -149,8 +161,10 @@ import Testing
         let period = try BillingPeriod("2026-10")
         _ = try run.run(.init(period: period, mode: .preview, formats: [.xlsx], directory: f.folder.path + "/one"))
         // A budget of one byte: every member is its own batch, one thread.
-        _ = try run.run(.init(period: period, mode: .preview, formats: [.xlsx], directory: f.folder.path + "/many", threads: 1,
-                              seriesBudgetBytes: 1))
+        _ = try run.run(
+            .init(
+                period: period, mode: .preview, formats: [.xlsx], directory: f.folder.path + "/many", threads: 1,
+                seriesBudgetBytes: 1))
         for member in ["P", "A", "B"] {
             let name = "/preview-2026-10-\(member).xlsx"
             let one = try #require(FileManager.default.contents(atPath: f.folder.path + "/one" + name))

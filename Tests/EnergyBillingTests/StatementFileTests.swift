@@ -17,18 +17,23 @@ import Testing
         let result = try BillingRun(store: f.store, community: f.community)
             .run(.init(period: try BillingPeriod("2026-11"), mode: .final, formats: [.xlsx, .csv], directory: out))
         #expect(result.numbers == ["2026-0001", "2026-0002", "2026-0003"])
-        #expect(result.reconciliation == Reconciliation(membersReceived: 2_592_000_000, takenFromGenerators: 2_592_000_000,
-                                                        communityShared: 2_592_000_000))
+        #expect(
+            result.reconciliation
+                == Reconciliation(
+                    membersReceived: 2_592_000_000, takenFromGenerators: 2_592_000_000,
+                    communityShared: 2_592_000_000))
 
         let book = try OpenPyXL.read(out + "/statement-2026-0002-A.xlsx")
         #expect(book.sheets.keys.sorted() == ["Daily", "QuarterHours", "Summary"])
         let s = "Summary"
-        let header: [[String?]] = [["Statement"], ["Community", "EEG Bill, Test (eeg-bill)"], ["Member", "Anna Amsel (A)"],
-                                   ["Period", "2026-11"]]
+        let header: [[String?]] = [
+            ["Statement"], ["Community", "EEG Bill, Test (eeg-bill)"], ["Member", "Anna Amsel (A)"],
+            ["Period", "2026-11"],
+        ]
         for (row, cells) in header.enumerated() {
             for (column, value) in cells.enumerated() { #expect(book.text(s, row, column) == value, "Summary row \(row + 1)") }
         }
-        #expect(book.cell(s, 4, 1) as? String == "2026-11-01T00:00:00")   // a real date, not text
+        #expect(book.cell(s, 4, 1) as? String == "2026-11-01T00:00:00")  // a real date, not text
         #expect(book.cell(s, 5, 1) as? String == "2026-11-30T00:00:00")
         #expect(book.text(s, 6, 1) == "2026-0002" && book.text(s, 6, 2) == "Issued on")
         #expect(book.cell(s, 6, 3) as? String == "\(try #require(result.issuedOn))T00:00:00")
@@ -83,16 +88,18 @@ import Testing
         let stored = try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-11-01"), to: try LocalDate("2026-12-01"))
         #expect(stored.count == 3 && issued == f.community.calendar.localDate(containing: stored[0].issuedAt))
         let accounting = try String(contentsOfFile: out + "/statements-2026-11.csv", encoding: .utf8)
-        #expect(accounting == """
-            statement_number,status,issued_on,community,period,from,to,member_id,member_name,currency,community_energy_kwh,energy_taken_kwh,\
-            community_energy_net,generation_credit_net,member_fee_net,net,vat,total,missing_quarter_hours\r
-            2026-0001,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,P,Plant,EUR,0.000000,2592.000000,0.00,-226.80,3.00,-223.80,-22.08,-245.88,0\r
-            2026-0002,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,A,Anna Amsel,EUR,1728.000000,0.000000,213.24,0.00,3.00,216.24,43.25,259.49,0\r
-            2026-0003,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,B,"Bernd ""B"" Berger",EUR,864.000000,0.000000,106.62,0.00,3.00,109.62,21.92,131.54,0\r
+        #expect(
+            accounting == """
+                statement_number,status,issued_on,community,period,from,to,member_id,member_name,currency,community_energy_kwh,energy_taken_kwh,\
+                community_energy_net,generation_credit_net,member_fee_net,net,vat,total,missing_quarter_hours\r
+                2026-0001,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,P,Plant,EUR,0.000000,2592.000000,0.00,-226.80,3.00,-223.80,-22.08,-245.88,0\r
+                2026-0002,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,A,Anna Amsel,EUR,1728.000000,0.000000,213.24,0.00,3.00,216.24,43.25,259.49,0\r
+                2026-0003,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,B,"Bernd ""B"" Berger",EUR,864.000000,0.000000,106.62,0.00,3.00,109.62,21.92,131.54,0\r
 
-            """)
+                """)
         let detail = try String(contentsOfFile: out + "/statement-2026-0003-B.csv", encoding: .utf8).components(separatedBy: "\r\n")
-        #expect(detail[1] == "2026-0003,B,Community energy received AT0030000000000000000000000000003,community_energy,"
+        #expect(
+            detail[1] == "2026-0003,B,Community energy received AT0030000000000000000000000000003,community_energy,"
                 + "AT0030000000000000000000000000003,,864.000000,0.1234,,,106.62,EUR")
         #expect(detail[3] == "2026-0003,B,VAT 20 % on community energy,vat,,,,,20,106.62,21.32,EUR")
         #expect(detail[7] == "2026-0003,B,Total,total,,,,,,,131.54,EUR")
@@ -121,7 +128,8 @@ import Testing
         // Quarter hours per window: 31 nights of 24 plus the repeated hour of 2026-10-25; 22 weekdays; 9 weekend days.
         let a = result.figures.statements[1]
         #expect(a.lines.compactMap(\.window) == ["night", "midday", "standard", "evening", "weekend"])
-        #expect(a.lines.compactMap { $0.energy?.kilowattHoursText } == ["448.800000", "316.800000", "211.200000", "422.400000", "388.800000"])
+        #expect(
+            a.lines.compactMap { $0.energy?.kilowattHoursText } == ["448.800000", "316.800000", "211.200000", "422.400000", "388.800000"])
         // 36.44256, 32.1552, 26.06208, 52.12416, 42.768; fee 30 / 12; VAT 20 % of 189.55 and of 2.50.
         #expect(a.lines.map(\.amount.text) == ["36.44", "32.16", "26.06", "52.12", "42.77", "2.50", "37.91", "0.50"])
         #expect(a.total.text == "230.46")
@@ -135,9 +143,11 @@ import Testing
         // The repeated hour of the autumn change appears twice, once per offset, in time order.
         let repeated = rows.indices.filter { rows[$0].first as? String == "2026-10-25T02:00:00" }
         #expect(repeated.count == 2 && repeated[1] - repeated[0] == 4)
-        #expect(rows[repeated[0] + 3].first as? String == "2026-10-25T02:45:00" && rows.filter { $0.first as? String == "2026-10-25T03:00:00" }.count == 1)
+        #expect(
+            rows[repeated[0] + 3].first as? String == "2026-10-25T02:45:00"
+                && rows.filter { $0.first as? String == "2026-10-25T03:00:00" }.count == 1)
         #expect(book.text("Summary", 6, 1) == "PREVIEW (not numbered)")
         #expect(book.sheets["Daily"]?.count == 1 + 31 + 1)
-        #expect(book.number("Daily", 25, 1) == 100)   // 2026-10-25: 100 quarter hours of 1 kWh
+        #expect(book.number("Daily", 25, 1) == 100)  // 2026-10-25: 100 quarter hours of 1 kWh
     }
 }

@@ -46,7 +46,8 @@ struct BillingFixture {
 
     /// Stores readings (P 0.9 kWh, A and B 1 kWh per quarter hour) and rolls the days up.
     func add(from: String, to: String, skip: (QuarterHour, Int) -> Bool = { _, _ in false }, value: Int64? = nil) throws {
-        let start = try LocalDate(from), end = try LocalDate(to)
+        let start = try LocalDate(from)
+        let end = try LocalDate(to)
         var readings: [Reading] = []
         for qh in community.calendar.quarterHours(from: start, to: end) {
             for (i, key) in community.pointKeys.enumerated() where !skip(qh, i) {
@@ -123,13 +124,16 @@ enum OpenPyXL {
         try out.close()
         let data = FileManager.default.contents(atPath: outPath) ?? Data()
         guard process.terminationStatus == 0,
-              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let sheets = json["sheets"] as? [String: [[Any]]], let cached = json["cached"] as? [String: [String: Any]],
-              let charts = json["charts"] as? [String: Int], let created = json["created"] as? String else {
-            throw ReaderError(message: "openpyxl could not read \(path) (exit \(process.terminationStatus)); "
-                              + "is openpyxl installed in .venv? run scripts/install-deps.sh")
+            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let sheets = json["sheets"] as? [String: [[Any]]], let cached = json["cached"] as? [String: [String: Any]],
+            let charts = json["charts"] as? [String: Int], let created = json["created"] as? String
+        else {
+            throw ReaderError(
+                message: "openpyxl could not read \(path) (exit \(process.terminationStatus)); "
+                    + "is openpyxl installed in .venv? run scripts/install-deps.sh")
         }
-        return Workbook(sheets: sheets.mapValues { $0.map { $0.map { $0 is NSNull ? nil : $0 } } }, cached: cached, charts: charts,
-                        created: created)
+        return Workbook(
+            sheets: sheets.mapValues { $0.map { $0.map { $0 is NSNull ? nil : $0 } } }, cached: cached, charts: charts,
+            created: created)
     }
 }

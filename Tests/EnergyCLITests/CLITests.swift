@@ -43,8 +43,10 @@ struct CLI {
     }
 
     /// Runs the binary to its end; one still running after `timeout` seconds is killed and reported.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
-                    timeout: Double = 600) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
+        timeout: Double = 600
+    ) throws -> Result {
         let process = process(arguments, environment: environment)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Files rather than pipes: a chatty child can never block on a full pipe.
@@ -76,11 +78,11 @@ struct CLI {
         try err.close()
         let stdoutData = FileManager.default.contents(atPath: base + ".out") ?? Data()
         let stderrData = FileManager.default.contents(atPath: base + ".err") ?? Data()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
     }
 }
-
 
 let communityYAML = """
     community: {id: eeg-cli, name: EEG CLI, timezone: Europe/Vienna, allocation: dynamic}
@@ -105,7 +107,9 @@ let communityYAML = """
         #expect(first.stdout.contains("self-sufficiency") && first.stdout.contains("Members with the most community energy"))
         let csv = try String(contentsOfFile: folder.path + "/demo/daily.csv", encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.first == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals")
+        #expect(
+            lines.first
+                == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals")
         #expect(lines.contains { $0.hasPrefix("2026-10-25T00:00:00+02:00,community,,") })
         #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/community.yaml"))
         let again = try CLI.run(["demo", folder.path + "/demo", "--month", "2026-10", "--members", "12"])
@@ -113,7 +117,9 @@ let communityYAML = """
         #expect(again.stdout.contains("(0 new, 0 corrected,"))
         let csvAgain = try String(contentsOfFile: folder.path + "/demo/daily.csv", encoding: .utf8)
         #expect(csvAgain == csv)
-        #expect(first.stdout.contains("Statements of 2026-10 (preview, not numbered): 12 members, XLSX and CSV → \(folder.path)/demo/statements"))
+        #expect(
+            first.stdout.contains(
+                "Statements of 2026-10 (preview, not numbered): 12 members, XLSX and CSV → \(folder.path)/demo/statements"))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-2026-10-M001.xlsx"))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-statements-2026-10.csv"))
     }
@@ -124,35 +130,52 @@ let communityYAML = """
             .write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
         let store = "sqlite:\(folder.path)/e.sqlite"
         let c = folder.path + "/c.yaml"
-        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-11-01", "--out", folder.path + "/r.csv"]).status == 0)
+        #expect(
+            try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-11-01", "--out", folder.path + "/r.csv"])
+                .status == 0)
         #expect(try CLI.run(["import", "--community", c, "--store", store, folder.path + "/r.csv"]).status == 0)
         // October is imported but not rolled up: nothing to bill finally.
-        let early = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/out"])
+        let early = try CLI.run([
+            "bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/out",
+        ])
         #expect(early.status == 1 && early.stderr.contains("refusing the final run") && early.stderr.contains("31 days are not rolled up"))
         #expect(try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-11-01"]).status == 0)
-        let final = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/out"])
+        let final = try CLI.run([
+            "bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/out",
+        ])
         #expect(final.status == 0, "\(final.stderr)")
         #expect(final.stdout.contains("Reconciliation 2026-10: members received ") && final.stdout.contains(": balanced"))
         #expect(final.stdout.contains("3 final statements 2026-0001 to 2026-0003"))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/out/statement-2026-0002-A.xlsx"))
-        let again = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/again",
-                                 "--format", "csv"])
+        let again = try CLI.run([
+            "bill", "--community", c, "--store", store, "--period", "2026-10", "--final", "--out", folder.path + "/again",
+            "--format", "csv",
+        ])
         #expect(again.status == 0 && again.stdout.contains("already issued"))
-        #expect(try String(contentsOfFile: folder.path + "/again/statements-2026-10.csv", encoding: .utf8)
+        #expect(
+            try String(contentsOfFile: folder.path + "/again/statements-2026-10.csv", encoding: .utf8)
                 == String(contentsOfFile: folder.path + "/out/statements-2026-10.csv", encoding: .utf8))
-        let quarter = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-Q4", "--final", "--allow-incomplete",
-                                   "--out", folder.path + "/q4"])
+        let quarter = try CLI.run([
+            "bill", "--community", c, "--store", store, "--period", "2026-Q4", "--final", "--allow-incomplete",
+            "--out", folder.path + "/q4",
+        ])
         #expect(quarter.status == 1 && quarter.stderr.contains("already issued and overlap 2026-Q4"))
-        let badPeriod = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-13", "--preview", "--out", folder.path + "/x"])
+        let badPeriod = try CLI.run([
+            "bill", "--community", c, "--store", store, "--period", "2026-13", "--preview", "--out", folder.path + "/x",
+        ])
         #expect(badPeriod.status == 64 && badPeriod.stderr.contains("'2026-13' is not a billing period"))
         let noMode = try CLI.run(["bill", "--community", c, "--store", store, "--period", "2026-10", "--out", folder.path + "/x"])
         #expect(noMode.status == 64)
-        let missingFile = try CLI.run(["bill", "--community", folder.path + "/plain.yaml", "--store", store, "--period", "2026-10", "--preview",
-                                       "--out", folder.path + "/x"])
+        let missingFile = try CLI.run([
+            "bill", "--community", folder.path + "/plain.yaml", "--store", store, "--period", "2026-10", "--preview",
+            "--out", folder.path + "/x",
+        ])
         #expect(missingFile.status == 1 && missingFile.stderr.contains("plain.yaml"))
         try communityYAML.write(toFile: folder.path + "/plain.yaml", atomically: true, encoding: .utf8)
-        let untariffed = try CLI.run(["bill", "--community", folder.path + "/plain.yaml", "--store", store, "--period", "2026-10", "--preview",
-                                      "--out", folder.path + "/x"])
+        let untariffed = try CLI.run([
+            "bill", "--community", folder.path + "/plain.yaml", "--store", store, "--period", "2026-10", "--preview",
+            "--out", folder.path + "/x",
+        ])
         #expect(untariffed.status == 1 && untariffed.stderr.contains("has no tariffs"))
         let runs = try CLI.run(["runs", "--store", store])
         #expect(runs.stdout.contains("bill") && runs.stdout.contains("final 2026-10: 3 statements"))
@@ -162,15 +185,15 @@ let communityYAML = """
         let folder = TemporaryFolder()
         try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
         try """
-            zaehlpunkt,start,direction,kwh,quality
-            AT0030000000000000000000000000001,2026-06-01T00:00:00+02:00,generation,0.9,measured
-            AT0030000000000000000000000000002,2026-06-01T00:00:00+02:00,consumption,1.0,measured
-            AT0030000000000000000000000000003,2026-06-01T00:00:00+02:00,consumption,1.0,measured
-            AT0030000000000000000000000000003,2026-06-01T00:10:00+02:00,consumption,1.0,measured
-            AT0030000000000000000000000000009,2026-06-01T00:15:00+02:00,consumption,1.0,measured
-            AT0030000000000000000000000000002,2026-06-01T00:15:00+02:00,consumption,-0.1,measured
+        zaehlpunkt,start,direction,kwh,quality
+        AT0030000000000000000000000000001,2026-06-01T00:00:00+02:00,generation,0.9,measured
+        AT0030000000000000000000000000002,2026-06-01T00:00:00+02:00,consumption,1.0,measured
+        AT0030000000000000000000000000003,2026-06-01T00:00:00+02:00,consumption,1.0,measured
+        AT0030000000000000000000000000003,2026-06-01T00:10:00+02:00,consumption,1.0,measured
+        AT0030000000000000000000000000009,2026-06-01T00:15:00+02:00,consumption,1.0,measured
+        AT0030000000000000000000000000002,2026-06-01T00:15:00+02:00,consumption,-0.1,measured
 
-            """.write(toFile: folder.path + "/r.csv", atomically: true, encoding: .utf8)
+        """.write(toFile: folder.path + "/r.csv", atomically: true, encoding: .utf8)
         let store = "sqlite:\(folder.path)/e.sqlite"
         let imported = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/r.csv"])
         #expect(imported.status == 2)
@@ -181,20 +204,27 @@ let communityYAML = """
         let again = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/r.csv"])
         #expect(again.stdout.contains("0 new, 0 corrected, 3 unchanged"))
 
-        let rollup = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02"])
+        let rollup = try CLI.run([
+            "rollup", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02",
+        ])
         #expect(rollup.status == 0, "\(rollup.stderr)")
-        let report = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--scope", "meter",
-                                  "--granularity", "15m", "--from", "2026-06-01", "--to", "2026-06-02", "--format", "csv"])
+        let report = try CLI.run([
+            "report", "--community", folder.path + "/c.yaml", "--store", store, "--scope", "meter",
+            "--granularity", "15m", "--from", "2026-06-01", "--to", "2026-06-02", "--format", "csv",
+        ])
         #expect(report.status == 0)
         let rows = report.stdout.split(separator: "\n").filter { $0.hasPrefix("2026-06-01T00:00:00+02:00") }
         // Plant 0.9 kWh; A asks 1.0, B asks 0.5 (50 %): 0.6 and 0.3.
-        #expect(rows == [
-            "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000001,0.000000,0.900000,0.900000,0.000000,0.000000,1,1",
-            "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000002,1.000000,0.000000,0.600000,0.400000,0.000000,1,1",
-            "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000003,1.000000,0.000000,0.300000,0.700000,0.000000,1,1",
+        #expect(
+            rows == [
+                "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000001,0.000000,0.900000,0.900000,0.000000,0.000000,1,1",
+                "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000002,1.000000,0.000000,0.600000,0.400000,0.000000,1,1",
+                "2026-06-01T00:00:00+02:00,meter,AT0030000000000000000000000000003,1.000000,0.000000,0.300000,0.700000,0.000000,1,1",
+            ])
+        let json = try CLI.run([
+            "report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01",
+            "--to", "2026-06-02", "--format", "json",
         ])
-        let json = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01",
-                                "--to", "2026-06-02", "--format", "json"])
         #expect(json.stdout.contains("\"shared_mwh\": 900000"))
     }
 
@@ -204,38 +234,56 @@ let communityYAML = """
         try communityYAML.replacingOccurrences(of: "AT0030000000000000000000000000002", with: "AT00300000000000000000000000002")
             .write(toFile: folder.path + "/broken.yaml", atomically: true, encoding: .utf8)
         let store = "sqlite:\(folder.path)/e.sqlite"
-        let broken = try CLI.run(["rollup", "--community", folder.path + "/broken.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02"])
+        let broken = try CLI.run([
+            "rollup", "--community", folder.path + "/broken.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02",
+        ])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("broken.yaml:9: members[1] (A).meteringPoints[0].zaehlpunkt"))
-        let badDate = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-02-30", "--to", "2026-03-01"])
+        let badDate = try CLI.run([
+            "report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-02-30", "--to", "2026-03-01",
+        ])
         #expect(badDate.status == 64 && badDate.stderr.contains("2026-02-30"))
-        let reversed = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-03-02", "--to", "2026-03-01"])
+        let reversed = try CLI.run([
+            "report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-03-02", "--to", "2026-03-01",
+        ])
         #expect(reversed.status == 64)
-        let stranger = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--scope", "meter",
-                                    "--zaehlpunkt", "AT0030000000000000000000000000009", "--from", "2026-03-01", "--to", "2026-03-02"])
+        let stranger = try CLI.run([
+            "report", "--community", folder.path + "/c.yaml", "--store", store, "--scope", "meter",
+            "--zaehlpunkt", "AT0030000000000000000000000000009", "--from", "2026-03-01", "--to", "2026-03-02",
+        ])
         #expect(stranger.status == 1 && stranger.stderr.contains("not a metering point of community 'eeg-cli'"))
         let missing = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/nope.csv"])
         #expect(missing.status == 1 && missing.stderr.contains("nope.csv"))
-        let noStore = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", "sqlite:/no/such/dir/e.sqlite", "--since-last-run"])
+        let noStore = try CLI.run([
+            "rollup", "--community", folder.path + "/c.yaml", "--store", "sqlite:/no/such/dir/e.sqlite", "--since-last-run",
+        ])
         #expect(noStore.status == 1 && noStore.stderr.contains("/no/such/dir"))
-        let noCommunity = try CLI.run(["rollup", "--community", folder.path + "/none.yaml", "--since-last-run"], environment: ["ENERGY_STORE": store])
+        let noCommunity = try CLI.run(
+            ["rollup", "--community", folder.path + "/none.yaml", "--since-last-run"], environment: ["ENERGY_STORE": store])
         #expect(noCommunity.status == 1 && noCommunity.stderr.contains("none.yaml"))
-        let staleWarning = try CLI.run(["report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-03-01", "--to", "2026-03-02"])
+        let staleWarning = try CLI.run([
+            "report", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-03-01", "--to", "2026-03-02",
+        ])
         #expect(staleWarning.status == 0 && staleWarning.stderr.contains("not rolled up"))
     }
 
     @Test func simulateWritesCanonicalCSVThatImportsCleanly() throws {
         let folder = TemporaryFolder()
         try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
-        let simulated = try CLI.run(["simulate", "--community", folder.path + "/c.yaml", "--from", "2026-03-29", "--to", "2026-03-30",
-                                     "--out", folder.path + "/sim.csv"])
+        let simulated = try CLI.run([
+            "simulate", "--community", folder.path + "/c.yaml", "--from", "2026-03-29", "--to", "2026-03-30",
+            "--out", folder.path + "/sim.csv",
+        ])
         #expect(simulated.status == 0)
         let lines = try String(contentsOfFile: folder.path + "/sim.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1 + 3 * 92)
-        let imported = try CLI.run(["import", "--community", folder.path + "/c.yaml", folder.path + "/sim.csv"],
-                                   environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
+        let imported = try CLI.run(
+            ["import", "--community", folder.path + "/c.yaml", folder.path + "/sim.csv"],
+            environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
         #expect(imported.status == 0 && imported.stdout.contains("276 new"))
-        let runs = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--since-last-run"], environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
+        let runs = try CLI.run(
+            ["rollup", "--community", folder.path + "/c.yaml", "--since-last-run"],
+            environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
         #expect(runs.status == 0 && runs.stdout.contains("1 changed days included"))
         let listed = try CLI.run(["runs"], environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
         #expect(listed.stdout.contains("rollup") && listed.stdout.contains("eeg-cli") && listed.stdout.contains("ok"))

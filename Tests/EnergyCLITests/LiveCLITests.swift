@@ -1,10 +1,11 @@
 import EnergyCore
 import EnergyMessaging
 import EnergySimulator
-@testable import EnergyStore
 import EnergyTestSupport
 import Foundation
 import Testing
+
+@testable import EnergyStore
 
 /// One live-path scenario: a community file, an SQLite store and a vhost of its own on the test
 /// RabbitMQ, and the readings the simulator makes for the days under test.
@@ -79,8 +80,11 @@ final class LiveFixture {
 
     /// Starts `energy ingest` in the background; its standard error goes to `log`.
     func startIngest(_ extra: [String] = []) throws -> Process {
-        let process = CLI.process(["ingest", "--amqp", amqp, "--community", communityPath, "--store", store,
-                                   "--host", "127.0.0.1", "--port", "0"] + extra, environment: [:])
+        let process = CLI.process(
+            [
+                "ingest", "--amqp", amqp, "--community", communityPath, "--store", store,
+                "--host", "127.0.0.1", "--port", "0",
+            ] + extra, environment: [:])
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try handle.seekToEnd()
@@ -221,8 +225,9 @@ func rabbitmqctl(_ arguments: String...) throws {
         let live = try LiveFixture(vhost: 5, members: 6, days: 3)
         let expected = try live.expected()
         // A full queue that rejects publishes: the broker nacks every reading beyond 500.
-        try rabbitmqctl("set_policy", "-p", "energy-test-5", "--apply-to", "queues", "full", "^energy\\.ingest$",
-                        #"{"max-length": 500, "overflow": "reject-publish"}"#)
+        try rabbitmqctl(
+            "set_policy", "-p", "energy-test-5", "--apply-to", "queues", "full", "^energy\\.ingest$",
+            #"{"max-length": 500, "overflow": "reject-publish"}"#)
         var policySet = true
         defer { if policySet { try? rabbitmqctl("clear_policy", "-p", "energy-test-5", "full") } }
         let publisher = try live.startPublisher()
@@ -256,7 +261,9 @@ func rabbitmqctl(_ arguments: String...) throws {
         try rabbitmqctl("await_startup", "--timeout", "60")
         try live.await("the publisher to finish", seconds: 180) { !publisher.isRunning }
         #expect(publisher.terminationStatus == 0)
-        try live.await("all \(expected.count) readings stored after the broker restart", seconds: 180) { live.storedCount() >= expected.count }
+        try live.await("all \(expected.count) readings stored after the broker restart", seconds: 180) {
+            live.storedCount() >= expected.count
+        }
         #expect(try live.stored() == expected)
         #expect(live.log.contains("retrying"), "the ingest never saw the broker go away: \(live.log)")
         ingest.terminate()
@@ -267,18 +274,30 @@ func rabbitmqctl(_ arguments: String...) throws {
     @Test func poisonGoesToTheDeadLetterQueueWithItsReasonAndTheRestIsStored() throws {
         let live = try LiveFixture(vhost: 4, members: 3, days: 1)
         let points = live.community.pointKeys
-        let zp = points[0].zaehlpunkt.description, direction = points[0].direction.rawValue
+        let zp = points[0].zaehlpunkt.description
+        let direction = points[0].direction.rawValue
         let c = live.community.id
         func message(_ fields: String) -> String { #"{"version":1,"community":"\#(c)",\#(fields)}"# }
         let poison: [(String, ReadingRejection.Reason)] = [
             ("{not json", .malformedJSON),
             (#"{"version":7,"community":"\#(c)"}"#, .unknownVersion),
-            (message(#""zaehlpunkt":"AT00300000000000000000000000000X","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":1"#), .badZaehlpunkt),
-            (message(#""zaehlpunkt":"AT0030000000000000000000099999999","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":1"#), .notInCommunity),
+            (
+                message(
+                    #""zaehlpunkt":"AT00300000000000000000000000000X","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":1"#),
+                .badZaehlpunkt
+            ),
+            (
+                message(
+                    #""zaehlpunkt":"AT0030000000000000000000099999999","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":1"#),
+                .notInCommunity
+            ),
             (message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:05:00Z","direction":"\#(direction)","kwh":1"#), .notOnQuarterHourGrid),
             (message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":-1.5"#), .negativeEnergy),
             (message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":"NaN""#), .badEnergy),
-            (message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":99999999"#), .implausibleEnergy),
+            (
+                message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":99999999"#),
+                .implausibleEnergy
+            ),
         ]
         // Valid readings before, between and after the poison.
         let connection = try AMQPConnection(try AMQPURI(live.amqp))
@@ -353,12 +372,18 @@ func rabbitmqctl(_ arguments: String...) throws {
     @Test func wrongCredentialsFailAtOnceWithoutShowingThePassword() throws {
         let live = try LiveFixture(vhost: 8, members: 3, days: 1)
         let wrong = live.amqp.replacingOccurrences(of: "energy-test@", with: "not-the-password@")
-        let ingest = try CLI.run(["ingest", "--amqp", wrong, "--community", live.communityPath, "--store", live.store, "--port", "0",
-                                  "--host", "127.0.0.1"], timeout: 60)
+        let ingest = try CLI.run(
+            [
+                "ingest", "--amqp", wrong, "--community", live.communityPath, "--store", live.store, "--port", "0",
+                "--host", "127.0.0.1",
+            ], timeout: 60)
         #expect(ingest.status == 1 && ingest.stderr.contains("login as energy to vhost energy-test-8 failed"), "\(ingest.stderr)")
-        let simulate = try CLI.run(["simulate", "--amqp", wrong, "--community", live.communityPath, "--from", live.from, "--to", live.to],
-                                   timeout: 60)
-        #expect(simulate.status == 1 && simulate.stderr.contains("cannot connect to amqp://energy@127.0.0.1:5672/energy-test-8"), "\(simulate.stderr)")
+        let simulate = try CLI.run(
+            ["simulate", "--amqp", wrong, "--community", live.communityPath, "--from", live.from, "--to", live.to],
+            timeout: 60)
+        #expect(
+            simulate.status == 1 && simulate.stderr.contains("cannot connect to amqp://energy@127.0.0.1:5672/energy-test-8"),
+            "\(simulate.stderr)")
         #expect(!(ingest.stderr + simulate.stderr).contains("not-the-password"))
     }
 
@@ -367,8 +392,11 @@ func rabbitmqctl(_ arguments: String...) throws {
         let live = try LiveFixture(vhost: 6, members: 3, days: 1)
         let expected = try live.expected()
         // 100,000 x: the day's 96 quarter hours end within a second of wall time.
-        let published = try CLI.run(["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--realtime",
-                                     "--from", live.from, "--to", live.to, "--speed", "100000"], timeout: 120)
+        let published = try CLI.run(
+            [
+                "simulate", "--amqp", live.amqp, "--community", live.communityPath, "--realtime",
+                "--from", live.from, "--to", live.to, "--speed", "100000",
+            ], timeout: 120)
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stderr.components(separatedBy: "readings confirmed").count - 1 == 96)
         let ingest = try live.startIngest()
@@ -381,8 +409,10 @@ func rabbitmqctl(_ arguments: String...) throws {
         let live = try LiveFixture(vhost: 6, members: 3, days: 1)
         let expected = try live.expected()
         let resume = live.folder.path + "/resume"
-        let arguments = ["simulate", "--amqp", live.amqp, "--community", live.communityPath, "--realtime",
-                         "--from", live.from, "--to", live.to, "--speed", "9000", "--resume-file", resume]
+        let arguments = [
+            "simulate", "--amqp", live.amqp, "--community", live.communityPath, "--realtime",
+            "--from", live.from, "--to", live.to, "--speed", "9000", "--resume-file", resume,
+        ]
         // 9,000 x: a quarter hour every 0.1 s, the day in about 10 s; killed after a few.
         let first = CLI.process(arguments, environment: [:])
         first.standardOutput = FileHandle.nullDevice
@@ -434,7 +464,9 @@ func rabbitmqctl(_ arguments: String...) throws {
             while Date() < deadline {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                process.arguments = ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET \(path) HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; cat <&3"]
+                process.arguments = [
+                    "-c", "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET \(path) HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; cat <&3",
+                ]
                 let pipe = Pipe()
                 process.standardOutput = pipe
                 try process.run()

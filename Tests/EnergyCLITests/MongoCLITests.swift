@@ -1,8 +1,9 @@
 import EnergyCore
-@testable import EnergyStore
 import EnergyTestSupport
 import Foundation
 import Testing
+
+@testable import EnergyStore
 
 /// A database of its own on the test MongoDB server (`make test` starts it), dropped afterwards.
 final class TestDatabase {
@@ -35,7 +36,6 @@ final class TestDatabase {
     deinit { _ = try? MongoStore(uri: uri).db.command(BSONDocument(["dropDatabase": .int32(1)])) }
 }
 
-
 @Suite(.serialized) struct MongoCLITests {
     /// Imports, rolls up and reports the same simulated days on both backends.
     @Test func everyReportIsTheSameOnSQLiteAndMongoDB() throws {
@@ -43,7 +43,9 @@ final class TestDatabase {
         let mongo = try TestDatabase()
         try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
         let c = folder.path + "/c.yaml"
-        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-10-24", "--to", "2026-10-27", "--out", folder.path + "/r.csv"]).status == 0)
+        #expect(
+            try CLI.run(["simulate", "--community", c, "--from", "2026-10-24", "--to", "2026-10-27", "--out", folder.path + "/r.csv"])
+                .status == 0)
         let stores = ["sqlite:\(folder.path)/e.sqlite", mongo.uri]
         for store in stores {
             let imported = try CLI.run(["import", "--community", c, "--store", store, folder.path + "/r.csv"])
@@ -55,8 +57,10 @@ final class TestDatabase {
             for granularity in ["15m", "hour", "day", "month"] {
                 for format in ["csv", "json"] {
                     let outputs = try stores.map { store in
-                        try CLI.run(["report", "--community", c, "--store", store, "--scope", scope, "--granularity", granularity,
-                                     "--from", "2026-10-24", "--to", "2026-10-27", "--format", format])
+                        try CLI.run([
+                            "report", "--community", c, "--store", store, "--scope", scope, "--granularity", granularity,
+                            "--from", "2026-10-24", "--to", "2026-10-27", "--format", format,
+                        ])
                     }
                     #expect(outputs.allSatisfy { $0.status == 0 && $0.stderr.isEmpty })
                     #expect(outputs[0].stdout == outputs[1].stdout, "\(scope) \(granularity) \(format)")
@@ -65,23 +69,34 @@ final class TestDatabase {
             }
         }
         // The environment variable the platform's Secret provides works too.
-        let viaEnv = try CLI.run(["report", "--community", c, "--from", "2026-10-24", "--to", "2026-10-27", "--format", "csv"],
-                                 environment: ["MONGODB_URI": mongo.uri])
-        let direct = try CLI.run(["report", "--community", c, "--store", stores[0], "--from", "2026-10-24", "--to", "2026-10-27", "--format", "csv"])
+        let viaEnv = try CLI.run(
+            ["report", "--community", c, "--from", "2026-10-24", "--to", "2026-10-27", "--format", "csv"],
+            environment: ["MONGODB_URI": mongo.uri])
+        let direct = try CLI.run([
+            "report", "--community", c, "--store", stores[0], "--from", "2026-10-24", "--to", "2026-10-27", "--format", "csv",
+        ])
         #expect(viaEnv.status == 0 && viaEnv.stdout == direct.stdout)
     }
 
     @Test func anUnreachableServerFailsSoonNamingTheHostButNotThePassword() throws {
         let folder = TemporaryFolder()
         try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
-        let result = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", "mongodb://energy:s3cret@127.0.0.1:1/energy",
-                                  "--since-last-run"], timeout: 60)
+        let result = try CLI.run(
+            [
+                "rollup", "--community", folder.path + "/c.yaml", "--store", "mongodb://energy:s3cret@127.0.0.1:1/energy",
+                "--since-last-run",
+            ], timeout: 60)
         #expect(!result.timedOut)
         #expect(result.status == 1)
         #expect(result.stderr.contains("127.0.0.1:1") && !result.stderr.contains("s3cret"), "\(result.stderr)")
-        let badName = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", "mongodb://127.0.0.1:27217/bad.name",
-                                   "--since-last-run"], timeout: 60)
-        #expect(badName.status == 1 && badName.stderr.contains("Invalid database name") && badName.stderr.contains("bad.name"), "\(badName.stderr)")
+        let badName = try CLI.run(
+            [
+                "rollup", "--community", folder.path + "/c.yaml", "--store", "mongodb://127.0.0.1:27217/bad.name",
+                "--since-last-run",
+            ], timeout: 60)
+        #expect(
+            badName.status == 1 && badName.stderr.contains("Invalid database name") && badName.stderr.contains("bad.name"),
+            "\(badName.stderr)")
         let badScheme = try CLI.run(["runs", "--store", "postgres://127.0.0.1/x"])
         #expect(badScheme.status == 1 && badScheme.stderr.contains("unknown store scheme"))
     }
@@ -105,7 +120,9 @@ final class TestDatabase {
         try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
         let location = backend == "sqlite" ? "sqlite:\(folder.path)/e.sqlite" : mongo.uri
         let store = try StoreLocation.parse(location).open()
-        #expect(try store.acquireLease("rollup/eeg-cli", holder: "nightly-job-1", now: Int64(Date().timeIntervalSince1970), seconds: 600) == nil)
+        #expect(
+            try store.acquireLease("rollup/eeg-cli", holder: "nightly-job-1", now: Int64(Date().timeIntervalSince1970), seconds: 600) == nil
+        )
         let blocked = try CLI.run(["rollup", "--community", folder.path + "/c.yaml", "--store", location, "--since-last-run"])
         #expect(blocked.status == 75)
         #expect(blocked.stderr.contains("another rollup of community 'eeg-cli' is running (nightly-job-1"))
@@ -119,7 +136,9 @@ final class TestDatabase {
         let mongo = try TestDatabase(isolated: true)
         let c = folder.path + "/c.yaml"
         try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
-        #expect(try CLI.run(["simulate", "--community", c, "--from", "2026-09-20", "--to", "2026-10-30", "--out", folder.path + "/r.csv"]).status == 0)
+        #expect(
+            try CLI.run(["simulate", "--community", c, "--from", "2026-09-20", "--to", "2026-10-30", "--out", folder.path + "/r.csv"])
+                .status == 0)
         #expect(try CLI.run(["import", "--community", c, "--store", mongo.uri, folder.path + "/r.csv"]).status == 0)
         let points = 3
         // Kill the run as soon as it has stored its first day, at a different moment each time.
@@ -137,7 +156,9 @@ final class TestDatabase {
             var partial: [String] = []
             for (day, count) in days {
                 let hoursOfDay = day == "2026-10-25" ? 25 : 24
-                if count != points + 1 || hours[day] != points + 1 || hourEntries[day] != (points + 1) * hoursOfDay || allocations[day] != points {
+                if count != points + 1 || hours[day] != points + 1 || hourEntries[day] != (points + 1) * hoursOfDay
+                    || allocations[day] != points
+                {
                     partial.append(day)
                 }
             }
@@ -147,7 +168,7 @@ final class TestDatabase {
         let afterKill = try consistent()
         #expect(afterKill.partial.isEmpty, "half-written days: \(afterKill.partial)")
         #expect(afterKill.complete >= 1)
-        sleep(3)   // the killed run's lease expires
+        sleep(3)  // the killed run's lease expires
         let repaired = try CLI.run(["rollup", "--community", c, "--store", mongo.uri, "--since-last-run"])
         #expect(repaired.status == 0, "\(repaired.stderr)")
         let final = try consistent()
@@ -155,6 +176,6 @@ final class TestDatabase {
         #expect(try mongo.store().dirtyDays(community: "eeg-cli").isEmpty)
         let runs = try mongo.store().jobRuns(community: "eeg-cli", limit: 5)
         #expect(runs.first?.result?.outcome == "ok" && runs.count == 2)
-        #expect(runs.last?.result == nil)   // the killed run never finished
+        #expect(runs.last?.result == nil)  // the killed run never finished
     }
 }

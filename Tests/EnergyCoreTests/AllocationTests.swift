@@ -5,7 +5,7 @@ import Testing
     @Test func handComputed() {
         var split = LargestRemainder()
         #expect(split.divide(10, byWeights: [1, 1, 1]) == [4, 3, 3])
-        #expect(split.divide(7, byWeights: [2, 3, 5]) == [1, 2, 4])   // 1.4, 2.1, 3.5 -> floors 1,2,3; one left to 3.5
+        #expect(split.divide(7, byWeights: [2, 3, 5]) == [1, 2, 4])  // 1.4, 2.1, 3.5 -> floors 1,2,3; one left to 3.5
         #expect(split.divide(0, byWeights: [2, 3]) == [0, 0])
         #expect(split.divide(5, byWeights: [0, 0]) == [0, 0])
         #expect(split.divide(3, byWeights: [0, 5, 0]) == [0, 3, 0])
@@ -16,7 +16,7 @@ import Testing
         var split = LargestRemainder()
         for round in 0..<500 {
             let count = Int(random.next() % 40) + 1
-            let big = round % 5 == 0   // exercise the 128-bit path
+            let big = round % 5 == 0  // exercise the 128-bit path
             let weights = (0..<count).map { _ in Int64(random.next() % (big ? 1_000_000_000_000 : 5000)) }
             let sum = weights.reduce(0, +)
             let total = sum == 0 ? 0 : Int64(random.next() % UInt64(sum + 1))
@@ -26,7 +26,9 @@ import Testing
                 #expect(part >= 0 && part <= weight)
                 if sum > 0 {
                     let exact = Double(total) * Double(weight) / Double(sum)
-                    #expect(Double(part) >= exact.rounded(.down) - 1e-3 * max(1, exact) && Double(part) <= exact.rounded(.up) + 1e-3 * max(1, exact))
+                    #expect(
+                        Double(part) >= exact.rounded(.down) - 1e-3 * max(1, exact)
+                            && Double(part) <= exact.rounded(.up) + 1e-3 * max(1, exact))
                 }
             }
         }
@@ -52,7 +54,7 @@ import Testing
 
     @Test func dynamicKeyWithMoreProductionThanConsumptionLeavesSurplus() {
         let (shares, totals) = allocate(.dynamic, [gen, gen, con, con], [3000, 1000, 1000, 500])
-        #expect(shares == [1125, 375, 1000, 500])   // 1500 taken, 3:1 from the plants
+        #expect(shares == [1125, 375, 1000, 500])  // 1500 taken, 3:1 from the plants
         #expect(totals.shared == 1500 && totals.surplus == 2500 && totals.grid == 0)
     }
 
@@ -65,7 +67,7 @@ import Testing
     @Test func participationFactorScalesEachPoint() {
         let half = AllocationParticipant(direction: .consumption, participationBasisPoints: 5000)
         let (shares, _) = allocate(.dynamic, [gen, half, con], [2000, 1000, 1000])
-        #expect(shares == [1500, 500, 1000])   // the half-participating point asks for 500
+        #expect(shares == [1500, 500, 1000])  // the half-participating point asks for 500
         let halfPlant = AllocationParticipant(direction: .generation, participationBasisPoints: 5000)
         let (plantShares, totals) = allocate(.dynamic, [halfPlant, con], [1000, 2000])
         #expect(plantShares == [500, 500])
@@ -73,10 +75,10 @@ import Testing
     }
 
     @Test func staticKeyGivesFixedSharesAndUnusedShareIsSurplus() {
-        let a = AllocationParticipant(direction: .consumption, staticSharePPM: 500_000)   // 50 %
-        let b = AllocationParticipant(direction: .consumption, staticSharePPM: 300_000)   // 30 %
+        let a = AllocationParticipant(direction: .consumption, staticSharePPM: 500_000)  // 50 %
+        let b = AllocationParticipant(direction: .consumption, staticSharePPM: 300_000)  // 30 %
         let (shares, totals) = allocate(.static, [gen, a, b], [1000, 200, 1000])
-        #expect(shares == [500, 200, 300])   // a can use only 200 of its 500; 20 % unkeyed
+        #expect(shares == [500, 200, 300])  // a can use only 200 of its 500; 20 % unkeyed
         #expect(totals.shared == 500 && totals.surplus == 500 && totals.grid == 700)
     }
 
@@ -99,7 +101,10 @@ import Testing
             }
             let values = (0..<count).map { _ in Int64(random.next() % 3_000_000) }
             let (shares, totals) = allocate(key, participants, values)
-            var consumerSum: Int64 = 0, generatorSum: Int64 = 0, offered: Int64 = 0, demand: Int64 = 0
+            var consumerSum: Int64 = 0
+            var generatorSum: Int64 = 0
+            var offered: Int64 = 0
+            var demand: Int64 = 0
             for (i, p) in participants.enumerated() {
                 let eligible = values[i] * p.participationBasisPoints / 10_000
                 #expect(shares[i] >= 0 && shares[i] <= eligible && shares[i] <= values[i])
@@ -123,10 +128,15 @@ import Testing
     @Test func dayAllocationTreatsMissingReadingsAsAbsent() {
         var allocator = QuarterHourAllocator(key: .dynamic, participants: [gen, con])
         // two quarter hours; the consumer's second reading is missing
-        let day = DayAllocation(date: LocalDate(year: 2026, month: 10, day: 1)!, firstQuarterHour: QuarterHour(index: 0),
-                                values: [400, 1000, 800, -1], allocator: &allocator)
-        #expect(day.totals(ofPoint: 1) == EnergyTotals(consumed: 1000, produced: 0, shared: 400, grid: 600, surplus: 0, intervals: 1, expectedIntervals: 2))
-        #expect(day.totals(ofPoint: 0) == EnergyTotals(consumed: 0, produced: 1200, shared: 400, grid: 0, surplus: 800, intervals: 2, expectedIntervals: 2))
+        let day = DayAllocation(
+            date: LocalDate(year: 2026, month: 10, day: 1)!, firstQuarterHour: QuarterHour(index: 0),
+            values: [400, 1000, 800, -1], allocator: &allocator)
+        #expect(
+            day.totals(ofPoint: 1)
+                == EnergyTotals(consumed: 1000, produced: 0, shared: 400, grid: 600, surplus: 0, intervals: 1, expectedIntervals: 2))
+        #expect(
+            day.totals(ofPoint: 0)
+                == EnergyTotals(consumed: 0, produced: 1200, shared: 400, grid: 0, surplus: 800, intervals: 2, expectedIntervals: 2))
         #expect(day.communityTotals.shared == 400 && day.communityTotals.intervals == 3)
         #expect(day.interleavedSeries(ofPoint: 1) == [1000, 400, -1, 0])
     }

@@ -32,19 +32,29 @@ import Testing
         #expect(again.allocationKey == c.allocationKey && again.id == c.id && again.name == c.name)
     }
 
-    @Test(arguments: [
-        ("AT0030000000000000000000000000001, direction: consumption, participation: 100, share: 20}",
-         "AT003000000000000000000000000001, direction: consumption, participation: 100, share: 20}", "eeg.yaml:6: members[0] (M001).meteringPoints[0].zaehlpunkt: Zaehlpunkt 'AT003000000000000000000000000001' has 32 characters"),
-        ("participation: 50}", "participation: 150}", "eeg.yaml:7: members[0] (M001).meteringPoints[1].participation: must be between 0.01 and 100"),
-        ("direction: generation", "direction: sideways", "members[0] (M001).meteringPoints[1].direction: 'sideways' is not a direction"),
-        ("timezone: Europe/Vienna", "timezone: Europe/Vienn", "community.timezone: 'Europe/Vienn' is not an IANA time zone"),
-        (", share: 12.5}", "}", "members[1] (M002).meteringPoints[0]: 'share' is missing"),
-        ("participation: 50}", "participation: 50, colour: red}", "unknown key 'colour'"),
-        ("- id: M002", "- id: M001", "member id 'M001' is used by members[0] too"),
-        ("share: 20}", "share: 90}", "static shares add up to 102.5 %"),
-        ("allocation: static", "allocation: random", "'random' is not an allocation key"),
-        ("members:", "members: 3\nxx:", "unknown key 'xx'"),
-    ] as [(String, String, String)])
+    @Test(
+        arguments: [
+            (
+                "AT0030000000000000000000000000001, direction: consumption, participation: 100, share: 20}",
+                "AT003000000000000000000000000001, direction: consumption, participation: 100, share: 20}",
+                "eeg.yaml:6: members[0] (M001).meteringPoints[0].zaehlpunkt: Zaehlpunkt 'AT003000000000000000000000000001' has 32 characters"
+            ),
+            (
+                "participation: 50}", "participation: 150}",
+                "eeg.yaml:7: members[0] (M001).meteringPoints[1].participation: must be between 0.01 and 100"
+            ),
+            (
+                "direction: generation", "direction: sideways",
+                "members[0] (M001).meteringPoints[1].direction: 'sideways' is not a direction"
+            ),
+            ("timezone: Europe/Vienna", "timezone: Europe/Vienn", "community.timezone: 'Europe/Vienn' is not an IANA time zone"),
+            (", share: 12.5}", "}", "members[1] (M002).meteringPoints[0]: 'share' is missing"),
+            ("participation: 50}", "participation: 50, colour: red}", "unknown key 'colour'"),
+            ("- id: M002", "- id: M001", "member id 'M001' is used by members[0] too"),
+            ("share: 20}", "share: 90}", "static shares add up to 102.5 %"),
+            ("allocation: static", "allocation: random", "'random' is not an allocation key"),
+            ("members:", "members: 3\nxx:", "unknown key 'xx'"),
+        ] as [(String, String, String)])
     func errorsNameTheFileTheEntryAndTheProblem(find: String, replace: String, expected: String) throws {
         let broken = Self.valid.replacingFirst(find, with: replace)
         #expect(broken != Self.valid)

@@ -2,10 +2,11 @@ import EnergyCore
 import Testing
 
 @Suite struct EnergyTests {
-    @Test(arguments: [
-        ("0.000244", 244), ("12", 12_000_000), ("1.5", 1_500_000), (".5", 500_000), ("5.", 5_000_000),
-        ("0.1234560", 123_456), ("+2.25", 2_250_000), ("-1", -1_000_000), ("0", 0), ("9999.999999", 9_999_999_999),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("0.000244", 244), ("12", 12_000_000), ("1.5", 1_500_000), (".5", 500_000), ("5.", 5_000_000),
+            ("0.1234560", 123_456), ("+2.25", 2_250_000), ("-1", -1_000_000), ("0", 0), ("9999.999999", 9_999_999_999),
+        ] as [(String, Int64)])
     func parsesDecimalKilowattHoursExactly(text: String, mWh: Int64) throws {
         #expect(try Energy(kilowattHours: text).milliwattHours == mWh)
     }

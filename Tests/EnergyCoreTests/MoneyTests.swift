@@ -25,9 +25,9 @@ import Testing
     }
 
     @Test func percentagesAndProRataFollowTheSameRule() throws {
-        #expect(Money.percentage(try Percentage("20"), of: try Money("1.23")).text == "0.25")     // 0.246
-        #expect(Money.percentage(try Percentage("20"), of: try Money("-2.57")).text == "-0.51")   // -0.514
-        #expect(Money.percentage(try Percentage("10"), of: try Money("0.05")).text == "0.01")     // 0.005 exactly
+        #expect(Money.percentage(try Percentage("20"), of: try Money("1.23")).text == "0.25")  // 0.246
+        #expect(Money.percentage(try Percentage("20"), of: try Money("-2.57")).text == "-0.51")  // -0.514
+        #expect(Money.percentage(try Percentage("10"), of: try Money("0.05")).text == "0.01")  // 0.005 exactly
         #expect(Money.percentage(try Percentage("10"), of: try Money("-0.05")).text == "-0.01")
         #expect(Money.percentage(try Percentage("12.5"), of: try Money("100")).text == "12.50")
         #expect(Money.proRata(try Money("30"), 1, over: 12).text == "2.50")
@@ -45,8 +45,9 @@ import Testing
     }
 
     @Test func aStatementIsTheSumOfItsRoundedLines() throws {
-        let tariff = try Tariff(consumptionPrice: EnergyPrice("0.1234"), generationPrice: EnergyPrice("0.0875"), memberFee: Money("3"),
-                                vat: VATRates(consumption: Percentage("20"), generation: Percentage("10"), memberFee: Percentage("20")))
+        let tariff = try Tariff(
+            consumptionPrice: EnergyPrice("0.1234"), generationPrice: EnergyPrice("0.0875"), memberFee: Money("3"),
+            vat: VATRates(consumption: Percentage("20"), generation: Percentage("10"), memberFee: Percentage("20")))
         let zp = try Zaehlpunkt("AT0030000000000000000000000000002")
         let point = MeteringPoint(zaehlpunkt: zp, direction: .consumption, memberID: "A")
         var totals = EnergyTotals()
@@ -54,12 +55,16 @@ import Testing
         totals.shared = 1_728_000_000
         totals.grid = 1_152_000_000
         let member = Member(id: "A", name: "A", meteringPoints: [point])
-        let statement = MemberStatement(member: member, points: [PointFigures(point: point, totals: totals, sharedPerWindow: [1_728_000_000])],
-                                        tariff: tariff, months: 1)
+        let statement = MemberStatement(
+            member: member, points: [PointFigures(point: point, totals: totals, sharedPerWindow: [1_728_000_000])],
+            tariff: tariff, months: 1)
         #expect(statement.lines.map(\.amount.text) == ["213.24", "3.00", "42.65", "0.60"])
         #expect(statement.net.text == "216.24" && statement.vat.text == "43.25" && statement.total.text == "259.49")
-        #expect(statement.lines.map(\.text) == ["Community energy received \(zp)", "Member fee", "VAT 20 % on community energy",
-                                                "VAT 20 % on member fee"])
+        #expect(
+            statement.lines.map(\.text) == [
+                "Community energy received \(zp)", "Member fee", "VAT 20 % on community energy",
+                "VAT 20 % on member fee",
+            ])
     }
 
     @Test func billingPeriodsAreMonthsQuartersAndYears() throws {

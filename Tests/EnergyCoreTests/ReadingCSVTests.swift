@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 @Suite struct ReadingCSVTests {
-    let community = try! CommunityFile.parse(CommunityFileTests.valid.replacingOccurrences(of: "static", with: "dynamic")
-        .replacingOccurrences(of: ", share: 20", with: "").replacingOccurrences(of: ", share: 12.5", with: ""), source: "t")
+    let community = try! CommunityFile.parse(
+        CommunityFileTests.valid.replacingOccurrences(of: "static", with: "dynamic")
+            .replacingOccurrences(of: ", share: 20", with: "").replacingOccurrences(of: ", share: 12.5", with: ""), source: "t")
 
     func parse(_ text: String, chunk: Int = 1 << 20) -> ([Reading], [RowRejection]) {
         var parser = ReadingCSVParser(community: community)
@@ -71,7 +72,8 @@ import Testing
     }
 
     @Test func handlesCRLFByteOrderMarkQuotesAndColumnOrder() {
-        let text = "\u{FEFF}kwh,direction,\"zaehlpunkt\",start\r\n\"0.5\",consumption,\"AT0030000000000000000000000000001\",2026-10-01T00:00:00Z\r\n"
+        let text =
+            "\u{FEFF}kwh,direction,\"zaehlpunkt\",start\r\n\"0.5\",consumption,\"AT0030000000000000000000000000001\",2026-10-01T00:00:00Z\r\n"
         let (accepted, rejected) = parse(text)
         #expect(rejected.isEmpty)
         #expect(accepted.count == 1 && accepted[0].milliwattHours == 500_000 && accepted[0].quality == .measured)

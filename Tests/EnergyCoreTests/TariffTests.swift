@@ -31,7 +31,7 @@ import Testing
         #expect(t.memberFee.text == "30.00" && t.memberFeePeriod == .year && t.memberFee(months: 1).text == "2.50")
         #expect(t.vat.generation.basisPoints == 1000)
         #expect(t.windows.map(\.name) == ["night", "midday", "standard", "evening", "weekend"])
-        #expect(t.windows[0].consumptionPrice.text == "0.0812" && t.windows[0].generationPrice.text == "0.0875")   // defaults to the base
+        #expect(t.windows[0].consumptionPrice.text == "0.0812" && t.windows[0].generationPrice.text == "0.0875")  // defaults to the base
         #expect(t.windows[4].toMinute == 1440 && t.windows[1].label == "mon-fri 10:00-16:00")
     }
 
@@ -60,12 +60,17 @@ import Testing
         #expect(gapError?.description.contains("no window covers mon 16:00-16:15") == true)
 
         let overlap = Self.tariffs.replacingOccurrences(of: "from: \"10:00\", to: \"16:00\"", with: "from: \"09:45\", to: \"16:00\"")
-        let overlapError = #expect(throws: CommunityFileError.self) { try CommunityFile.parse(Self.community + "\n" + overlap, source: "t.yaml") }
+        let overlapError = #expect(throws: CommunityFileError.self) {
+            try CommunityFile.parse(Self.community + "\n" + overlap, source: "t.yaml")
+        }
         #expect(overlapError?.description.contains("t.yaml:14: tariffs.timeOfUse[2]: 'standard' overlaps 'midday' on mon at 09:45") == true)
 
         let offGrid = Self.tariffs.replacingOccurrences(of: "\"10:00\"", with: "\"10:10\"")
-        let offGridError = #expect(throws: CommunityFileError.self) { try CommunityFile.parse(Self.community + "\n" + offGrid, source: "t.yaml") }
-        #expect(offGridError?.description.contains("tariffs.timeOfUse[1].from: '10:10' is not a local time on the quarter-hour grid") == true)
+        let offGridError = #expect(throws: CommunityFileError.self) {
+            try CommunityFile.parse(Self.community + "\n" + offGrid, source: "t.yaml")
+        }
+        #expect(
+            offGridError?.description.contains("tariffs.timeOfUse[1].from: '10:10' is not a local time on the quarter-hour grid") == true)
     }
 
     @Test func unknownKeysAndBadValuesNameTheLineAndPath() throws {

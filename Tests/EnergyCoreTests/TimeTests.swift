@@ -12,8 +12,10 @@ import Testing
         #expect(try UTCTimestamp.parse("2026-10-01 00:00:00.000Z") == 1_790_812_800)
     }
 
-    @Test(arguments: ["2026-10-01T00:00:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-10-01T24:00:00Z",
-                      "2026-10-01T00:00:00.5Z", "2026-10-01", "yesterday", "2026-10-01T00:00:00+25:00", "2026-10-01T00:00:00Zjunk"])
+    @Test(arguments: [
+        "2026-10-01T00:00:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-10-01T24:00:00Z",
+        "2026-10-01T00:00:00.5Z", "2026-10-01", "yesterday", "2026-10-01T00:00:00+25:00", "2026-10-01T00:00:00Zjunk",
+    ])
     func rejectsBadTimestamps(text: String) {
         #expect(throws: TimeError.self) { try UTCTimestamp.parse(text) }
     }
@@ -38,8 +40,8 @@ import Testing
         #expect(vienna.quarterHourCount(of: try LocalDate("2026-03-29")) == 92)
         #expect(vienna.quarterHourCount(of: try LocalDate("2026-10-25")) == 100)
         #expect(vienna.quarterHourCount(of: try LocalDate("2026-10-24")) == 96)
-        #expect(vienna.startOfDay(try LocalDate("2026-10-25")) == 1_792_879_200)   // 2026-10-24T22:00:00Z
-        #expect(vienna.startOfDay(try LocalDate("2026-10-26")) == 1_792_969_200)   // 2026-10-25T23:00:00Z
+        #expect(vienna.startOfDay(try LocalDate("2026-10-25")) == 1_792_879_200)  // 2026-10-24T22:00:00Z
+        #expect(vienna.startOfDay(try LocalDate("2026-10-26")) == 1_792_969_200)  // 2026-10-25T23:00:00Z
         #expect(vienna.quarterHours(of: try LocalMonth("2026-10")).count == 31 * 96 + 4)
         let utc = try LocalCalendar(timeZoneIdentifier: "UTC")
         #expect(utc.quarterHourCount(of: try LocalDate("2026-10-25")) == 96)
@@ -64,7 +66,7 @@ import Testing
 
     @Test func localISOStringsCarryTheOffsetInForce() throws {
         #expect(vienna.isoString(1_792_879_200) == "2026-10-25T00:00:00+02:00")
-        #expect(vienna.isoString(1_792_890_000) == "2026-10-25T02:00:00+01:00")   // 01:00Z, after the change
+        #expect(vienna.isoString(1_792_890_000) == "2026-10-25T02:00:00+01:00")  // 01:00Z, after the change
         #expect(vienna.startOfHour(containing: 1_792_890_000 + 1000) == 1_792_890_000)
     }
 

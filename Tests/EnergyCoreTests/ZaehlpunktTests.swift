@@ -3,8 +3,10 @@ import Testing
 
 @Suite struct ZaehlpunktTests {
     @Test func roundTripsText() throws {
-        for text in ["AT0030000000000000000000000000001", "AT00100000000000000000000000ZZZZZ", "ATZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
-                     "AT0000000000000000000000000000000"] {
+        for text in [
+            "AT0030000000000000000000000000001", "AT00100000000000000000000000ZZZZZ", "ATZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+            "AT0000000000000000000000000000000",
+        ] {
             #expect(try Zaehlpunkt(text).description == text)
         }
     }

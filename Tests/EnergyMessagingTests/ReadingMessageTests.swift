@@ -1,5 +1,6 @@
 import EnergyCore
 import Testing
+
 @testable import EnergyMessaging
 
 @Suite struct ReadingMessageTests {
@@ -8,8 +9,9 @@ import Testing
     func body(_ fields: String) -> [UInt8] { Array("{\(fields)}".utf8) }
 
     @Test func roundTripKeepsEveryMilliwattHour() throws {
-        let reading = Reading(point: PointKey(zaehlpunkt: try Zaehlpunkt(zp), direction: .generation),
-                              start: try QuarterHour(startSeconds: 1_790_812_800), milliwattHours: 1_000_001, quality: .estimated)
+        let reading = Reading(
+            point: PointKey(zaehlpunkt: try Zaehlpunkt(zp), direction: .generation),
+            start: try QuarterHour(startSeconds: 1_790_812_800), milliwattHours: 1_000_001, quality: .estimated)
         let (community, back) = try ReadingMessage.decode(ReadingMessage.encode(reading, community: "eeg \"x\""))
         #expect(community == "eeg \"x\"")
         #expect(back == reading)
@@ -18,7 +20,10 @@ import Testing
     @Test func kwhIsReadFromItsTextNotThroughDouble() throws {
         // 0.1 + 0.2 style values and the largest allowed value survive exactly, as number or string.
         for (kwh, mwh) in [("0.000001", Int64(1)), ("\"0.3\"", 300_000), ("10000", 10_000_000_000), ("2.100000", 2_100_000)] {
-            let (_, r) = try ReadingMessage.decode(body(#""version":1,"community":"c","zaehlpunkt":"\#(zp)","start":"2026-10-01T00:15:00Z","direction":"consumption","kwh":\#(kwh)"#))
+            let (_, r) = try ReadingMessage.decode(
+                body(
+                    #""version":1,"community":"c","zaehlpunkt":"\#(zp)","start":"2026-10-01T00:15:00Z","direction":"consumption","kwh":\#(kwh)"#
+                ))
             #expect(r.milliwattHours == mwh, "kwh \(kwh)")
         }
     }
@@ -27,16 +32,46 @@ import Testing
         (#"{"version":1,"#, ReadingRejection.Reason.malformedJSON),
         (#"{"version":2,"community":"c"}"#, .unknownVersion),
         (#"{"community":"c"}"#, .unknownVersion),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT003","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":1}"#, .badZaehlpunkt),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:07:00Z","direction":"consumption","kwh":1}"#, .notOnQuarterHourGrid),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"yesterday","direction":"consumption","kwh":1}"#, .badStart),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":-0.5}"#, .negativeEnergy),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":"NaN"}"#, .badEnergy),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":NaN}"#, .malformedJSON),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":1e3}"#, .badEnergy),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":250000}"#, .implausibleEnergy),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"up","kwh":1}"#, .badField),
-        (#"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption"}"#, .missingField),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT003","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":1}"#,
+            .badZaehlpunkt
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:07:00Z","direction":"consumption","kwh":1}"#,
+            .notOnQuarterHourGrid
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"yesterday","direction":"consumption","kwh":1}"#,
+            .badStart
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":-0.5}"#,
+            .negativeEnergy
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":"NaN"}"#,
+            .badEnergy
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":NaN}"#,
+            .malformedJSON
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":1e3}"#,
+            .badEnergy
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption","kwh":250000}"#,
+            .implausibleEnergy
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"up","kwh":1}"#,
+            .badField
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption"}"#,
+            .missingField
+        ),
     ])
     func everyKindOfPoisonHasItsReason(json: String, reason: ReadingRejection.Reason) {
         #expect(throws: ReadingRejection.self) { try ReadingMessage.decode(Array(json.utf8)) }

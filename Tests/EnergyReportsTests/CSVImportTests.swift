@@ -18,7 +18,7 @@ import Testing
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         var lines: [Int] = []
         var importer = CSVImport(store: f.store, community: f.community)
-        importer.batchSize = 100   // several store transactions
+        importer.batchSize = 100  // several store transactions
         importer.chunkSize = 4096  // rows split across reads
         let first = try importer.run(path: path, onRejection: { lines.append($0.line) })
         #expect(first.rows == readings.count + 2)
@@ -27,12 +27,16 @@ import Testing
         let second = try importer.run(path: path, onRejection: { _ in })
         #expect(second.stored.inserted == 0 && second.stored.unchanged == readings.count && second.stored.corrected == 0)
         var stored = 0
-        try f.store.scanReadings(community: f.community.id, points: f.community.pointKeys, in: f.community.calendar.quarterHours(of: f.from)) { _, _, _ in stored += 1 }
+        try f.store.scanReadings(
+            community: f.community.id, points: f.community.pointKeys, in: f.community.calendar.quarterHours(of: f.from)
+        ) { _, _, _ in stored += 1 }
         #expect(stored == readings.count)
     }
 
     @Test func aMissingFileIsAClearError() throws {
         let f = try SimulatedFixture(days: 0)
-        #expect(throws: ImportError.self) { try CSVImport(store: f.store, community: f.community).run(path: "/no/such.csv", onRejection: { _ in }) }
+        #expect(throws: ImportError.self) {
+            try CSVImport(store: f.store, community: f.community).run(path: "/no/such.csv", onRejection: { _ in })
+        }
     }
 }

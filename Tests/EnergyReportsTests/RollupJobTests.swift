@@ -39,8 +39,10 @@ import Testing
         func snapshot() throws -> ([StoredRollup], [StoredRollup], [[Int64]]) {
             var series: [[Int64]] = []
             try f.store.allocationSeries(community: f.community.id, from: f.from, to: f.to) { series.append($0.interleaved) }
-            return (try f.store.dayRollups(community: f.community.id, from: f.from, to: f.to),
-                    try f.store.monthRollups(community: f.community.id, from: f.from.localMonth, to: f.from.localMonth.next), series)
+            return (
+                try f.store.dayRollups(community: f.community.id, from: f.from, to: f.to),
+                try f.store.monthRollups(community: f.community.id, from: f.from.localMonth, to: f.from.localMonth.next), series
+            )
         }
         _ = try job.run(try job.plan(.range(from: f.from, to: f.to)))
         let first = try snapshot()
@@ -79,11 +81,12 @@ import Testing
         #expect(try f.store.dirtyDays(community: f.community.id).map(\.date) == [day])
         let plan = try job.plan(.sinceLastRun(today: f.to.adding(days: 1)))
         #expect(plan.days.contains(day))
-        #expect(plan.days.contains(f.to))   // yesterday
+        #expect(plan.days.contains(f.to))  // yesterday
         _ = try job.run(plan)
         #expect(try f.store.dirtyDays(community: f.community.id).isEmpty)
-        let report = try RollupReport(store: f.store, community: f.community, scope: .meter, zaehlpunkt: consumer.zaehlpunkt,
-                                      granularity: .quarterHour, from: day, to: day.adding(days: 1))
+        let report = try RollupReport(
+            store: f.store, community: f.community, scope: .meter, zaehlpunkt: consumer.zaehlpunkt,
+            granularity: .quarterHour, from: day, to: day.adding(days: 1))
         #expect(report.rows[50].totals.consumed == 9_999_999)
         // Nothing new: the next nightly run does only yesterday.
         let next = try job.plan(.sinceLastRun(today: f.to.adding(days: 1)))
@@ -94,26 +97,35 @@ import Testing
         let folder = TemporaryFolder()
         let store = try SQLiteStore(path: folder.path + "/e.sqlite")
         let zp = try (1...3).map { try Zaehlpunkt("AT003000000000000000000000000000\($0)") }
-        let community = Community(id: "hand", name: "hand", calendar: try LocalCalendar(timeZoneIdentifier: "Europe/Vienna"),
-                                  allocationKey: .dynamic, members: [
-            Member(id: "P", name: "Plant", meteringPoints: [MeteringPoint(zaehlpunkt: zp[0], direction: .generation, memberID: "P")]),
-            Member(id: "A", name: "A", meteringPoints: [MeteringPoint(zaehlpunkt: zp[1], direction: .consumption, memberID: "A")]),
-            Member(id: "B", name: "B", meteringPoints: [MeteringPoint(zaehlpunkt: zp[2], direction: .consumption, memberID: "B")]),
-        ])
+        let community = Community(
+            id: "hand", name: "hand", calendar: try LocalCalendar(timeZoneIdentifier: "Europe/Vienna"),
+            allocationKey: .dynamic,
+            members: [
+                Member(id: "P", name: "Plant", meteringPoints: [MeteringPoint(zaehlpunkt: zp[0], direction: .generation, memberID: "P")]),
+                Member(id: "A", name: "A", meteringPoints: [MeteringPoint(zaehlpunkt: zp[1], direction: .consumption, memberID: "A")]),
+                Member(id: "B", name: "B", meteringPoints: [MeteringPoint(zaehlpunkt: zp[2], direction: .consumption, memberID: "B")]),
+            ])
         let day = try LocalDate("2026-06-01")
         let q0 = community.calendar.quarterHours(of: day).lowerBound
         let keys = community.pointKeys
-        _ = try store.upsert([
-            Reading(point: keys[0], start: q0, milliwattHours: 900), Reading(point: keys[1], start: q0, milliwattHours: 1000),
-            Reading(point: keys[2], start: q0, milliwattHours: 500), Reading(point: keys[0], start: q0.next, milliwattHours: 2000),
-            Reading(point: keys[1], start: q0.next, milliwattHours: 300), Reading(point: keys[2], start: q0.next, milliwattHours: 100),
-        ], community: community)
+        _ = try store.upsert(
+            [
+                Reading(point: keys[0], start: q0, milliwattHours: 900), Reading(point: keys[1], start: q0, milliwattHours: 1000),
+                Reading(point: keys[2], start: q0, milliwattHours: 500), Reading(point: keys[0], start: q0.next, milliwattHours: 2000),
+                Reading(point: keys[1], start: q0.next, milliwattHours: 300), Reading(point: keys[2], start: q0.next, milliwattHours: 100),
+            ], community: community)
         let job = RollupJob(store: store, community: community)
         _ = try job.run(try job.plan(.range(from: day, to: day.adding(days: 1))))
-        let report = try RollupReport(store: store, community: community, scope: .community, granularity: .day, from: day, to: day.adding(days: 1))
-        #expect(report.rows.map(\.totals) == [EnergyTotals(consumed: 1900, produced: 2900, shared: 1300, grid: 600, surplus: 1600,
-                                                           intervals: 6, expectedIntervals: 288)])
-        let meters = try RollupReport(store: store, community: community, scope: .meter, granularity: .quarterHour, from: day, to: day.adding(days: 1))
+        let report = try RollupReport(
+            store: store, community: community, scope: .community, granularity: .day, from: day, to: day.adding(days: 1))
+        #expect(
+            report.rows.map(\.totals) == [
+                EnergyTotals(
+                    consumed: 1900, produced: 2900, shared: 1300, grid: 600, surplus: 1600,
+                    intervals: 6, expectedIntervals: 288)
+            ])
+        let meters = try RollupReport(
+            store: store, community: community, scope: .meter, granularity: .quarterHour, from: day, to: day.adding(days: 1))
         let first = meters.rows.filter { $0.bucketStart == q0.startSeconds }
         #expect(first.map(\.totals.shared) == [900, 600, 300])
         #expect(report.staleDays.isEmpty)

@@ -10,10 +10,14 @@ import Testing
         let job = RollupJob(store: f.store, community: f.community)
         _ = try job.run(try job.plan(.range(from: f.from, to: f.to)))
         for scope in ReportScope.allCases {
-            let days = try RollupReport(store: f.store, community: f.community, scope: scope, granularity: .day, from: f.from, to: f.to).rows
+            let days = try RollupReport(store: f.store, community: f.community, scope: scope, granularity: .day, from: f.from, to: f.to)
+                .rows
             for granularity in [Granularity.quarterHour, .hour, .month] {
-                let finer = try RollupReport(store: f.store, community: f.community, scope: scope, granularity: granularity, from: f.from, to: f.to).rows
-                var sum = EnergyTotals(), daySum = EnergyTotals()
+                let finer = try RollupReport(
+                    store: f.store, community: f.community, scope: scope, granularity: granularity, from: f.from, to: f.to
+                ).rows
+                var sum = EnergyTotals()
+                var daySum = EnergyTotals()
                 for row in finer { sum.add(row.totals) }
                 for row in days { daySum.add(row.totals) }
                 #expect(sum == daySum, "\(scope) \(granularity)")
@@ -32,8 +36,9 @@ import Testing
         #expect(month.starts[0] == vienna.startOfDay(try LocalDate("2026-10-15")))
         let days = BucketGrid(calendar: vienna, from: try LocalDate("2026-10-24"), to: try LocalDate("2026-10-27"), granularity: .day)
         #expect(days.quarterHourCounts == [96, 100, 96])
-        let india = BucketGrid(calendar: try LocalCalendar(timeZoneIdentifier: "Asia/Kolkata"), from: try LocalDate("2026-10-24"),
-                               to: try LocalDate("2026-10-25"), granularity: .hour)
+        let india = BucketGrid(
+            calendar: try LocalCalendar(timeZoneIdentifier: "Asia/Kolkata"), from: try LocalDate("2026-10-24"),
+            to: try LocalDate("2026-10-25"), granularity: .hour)
         #expect(india.count == 24 && india.starts[0] % 3600 == 1800)
     }
 
@@ -52,7 +57,9 @@ import Testing
         let rows = try RollupReport(store: f.store, community: f.community, scope: .meter, granularity: .hour, from: f.from, to: f.to).rows
         let csv = ReportWriter(calendar: f.community.calendar).csv(rows)
         let lines = csv.split(separator: "\n")
-        #expect(lines[0] == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals")
+        #expect(
+            lines[0]
+                == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals")
         #expect(lines.count == 1 + (24 + 25) * f.community.meteringPoints.count)
         for line in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -60,7 +67,8 @@ import Testing
             #expect(fields[1] == "meter" && fields[2].count == 33)
             for energy in fields[3...7] { #expect(energy.split(separator: ".").last?.count == 6) }
         }
-        #expect(lines.contains { $0.hasPrefix("2026-10-25T02:00:00+01:00") } && lines.contains { $0.hasPrefix("2026-10-25T02:00:00+02:00") })
+        #expect(
+            lines.contains { $0.hasPrefix("2026-10-25T02:00:00+01:00") } && lines.contains { $0.hasPrefix("2026-10-25T02:00:00+02:00") })
         let json = ReportWriter(calendar: f.community.calendar).json(Array(rows.prefix(2)))
         #expect(json.contains("\"consumed_mwh\":") && json.hasPrefix("[\n"))
     }

@@ -4,7 +4,6 @@ import EnergyStore
 import EnergyTestSupport
 import Foundation
 
-
 /// A store in a temporary folder, filled with a simulated community for some days.
 struct SimulatedFixture {
     let folder = TemporaryFolder()

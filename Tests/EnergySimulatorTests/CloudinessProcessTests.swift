@@ -1,8 +1,8 @@
 // CloudinessProcessTests.swift
 // The stateless weather process: reproducibility, range, climatology, smoothness.
 
-import Testing
 import EnergySimulator
+import Testing
 
 @Suite("Cloudiness process")
 struct CloudinessProcessTests {
@@ -34,8 +34,9 @@ struct CloudinessProcessTests {
         #expect(Double(differing) > 0.9 * Double(total))
     }
 
-    @Test("Values stay in [0.1, 1.0], the yearly mean is 0.5-0.7, winter is duller than summer",
-          arguments: [UInt64(0), 7, 2026, 0xDEAD_BEEF])
+    @Test(
+        "Values stay in [0.1, 1.0], the yearly mean is 0.5-0.7, winter is duller than summer",
+        arguments: [UInt64(0), 7, 2026, 0xDEAD_BEEF])
     func rangeAndClimatology(seed: UInt64) {
         let process = CloudinessProcess(seed: seed)
         var sum = 0.0

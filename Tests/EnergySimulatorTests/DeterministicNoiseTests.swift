@@ -1,8 +1,8 @@
 // DeterministicNoiseTests.swift
 // The stateless hash noise: range, rough uniformity, normal moments, determinism.
 
-import Testing
 import EnergySimulator
+import Testing
 
 @Suite("Deterministic noise")
 struct DeterministicNoiseTests {
@@ -60,7 +60,7 @@ struct DeterministicNoiseTests {
             let b = DeterministicNoise.unit(0, UInt64(i + 1), 0) - 0.5
             sumProducts += a * b
         }
-        #expect(abs(sumProducts / 50_000) < 0.002)   // covariance of independent uniforms is 0
+        #expect(abs(sumProducts / 50_000) < 0.002)  // covariance of independent uniforms is 0
     }
 
     @Test("Signed units lie in [-1, 1)")

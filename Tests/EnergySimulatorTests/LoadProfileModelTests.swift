@@ -1,8 +1,8 @@
 // LoadProfileModelTests.swift
 // Quarter-hour energies of LoadProfileModel and their yearly sums.
 
-import Testing
 import EnergySimulator
+import Testing
 
 @Suite("Load profile model")
 struct LoadProfileModelTests {

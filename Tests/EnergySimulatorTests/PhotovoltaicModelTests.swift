@@ -1,8 +1,8 @@
 // PhotovoltaicModelTests.swift
 // Solar geometry and the clear-sky photovoltaic model for Vienna.
 
-import Testing
 import EnergySimulator
+import Testing
 
 @Suite("Solar geometry and photovoltaic model")
 struct PhotovoltaicModelTests {
@@ -18,7 +18,7 @@ struct PhotovoltaicModelTests {
         let june = geometry.position(unixSeconds: Self.utc(2026, 6, 21, 10, 56))
         #expect(abs(june.declination * 180 / .pi - 23.44) < 0.3)
         #expect(abs(june.elevationDegrees - 65.24) < 0.4)
-        #expect(abs(june.hourAngle) < 0.02)   // within ~1 degree (4 minutes) of solar noon
+        #expect(abs(june.hourAngle) < 0.02)  // within ~1 degree (4 minutes) of solar noon
         let december = geometry.position(unixSeconds: Self.utc(2026, 12, 21, 11, 5))
         #expect(abs(december.declination * 180 / .pi + 23.44) < 0.3)
         #expect(abs(december.elevationDegrees - 18.36) < 0.4)

@@ -1,8 +1,8 @@
 // ProfileCalendarTests.swift
 // Seasons, day types, Austrian public holidays and the civil calendar arithmetic behind them.
 
-import Testing
 import EnergySimulator
+import Testing
 
 @Suite("Profile calendar")
 struct ProfileCalendarTests {
@@ -34,9 +34,11 @@ struct ProfileCalendarTests {
         #expect(counts[.transition] == 102)
     }
 
-    @Test("Easter Sunday by the Gregorian computus", arguments: [
-        (2000, 4, 23), (2019, 4, 21), (2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2027, 3, 28), (2038, 4, 25),
-    ])
+    @Test(
+        "Easter Sunday by the Gregorian computus",
+        arguments: [
+            (2000, 4, 23), (2019, 4, 21), (2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2027, 3, 28), (2038, 4, 25),
+        ])
     func easter(year: Int, month: Int, day: Int) {
         let easter = CivilCalendar.easterSunday(year: year)
         #expect(easter.month == month && easter.day == day)
@@ -68,14 +70,14 @@ struct ProfileCalendarTests {
 
     @Test("Day types: Sundays and holidays -> sunday, Saturdays -> saturday")
     func dayTypes() {
-        #expect(ProfileDayType.of(year: 2026, month: 4, day: 6) == .sunday)      // Ostermontag (Monday)
-        #expect(ProfileDayType.of(year: 2026, month: 10, day: 26) == .sunday)    // Nationalfeiertag (Monday)
-        #expect(ProfileDayType.of(year: 2026, month: 8, day: 15) == .sunday)     // Mariae Himmelfahrt (Saturday)
-        #expect(ProfileDayType.of(year: 2026, month: 4, day: 5) == .sunday)      // Easter Sunday
+        #expect(ProfileDayType.of(year: 2026, month: 4, day: 6) == .sunday)  // Ostermontag (Monday)
+        #expect(ProfileDayType.of(year: 2026, month: 10, day: 26) == .sunday)  // Nationalfeiertag (Monday)
+        #expect(ProfileDayType.of(year: 2026, month: 8, day: 15) == .sunday)  // Mariae Himmelfahrt (Saturday)
+        #expect(ProfileDayType.of(year: 2026, month: 4, day: 5) == .sunday)  // Easter Sunday
         #expect(ProfileDayType.of(year: 2026, month: 4, day: 11) == .saturday)
-        #expect(ProfileDayType.of(year: 2026, month: 4, day: 8) == .workday)     // Wednesday
-        #expect(ProfileDayType.of(year: 2026, month: 12, day: 24) == .workday)   // Thursday
-        #expect(ProfileDayType.of(year: 2026, month: 13, day: 1) == .workday)    // invalid -> workday
+        #expect(ProfileDayType.of(year: 2026, month: 4, day: 8) == .workday)  // Wednesday
+        #expect(ProfileDayType.of(year: 2026, month: 12, day: 24) == .workday)  // Thursday
+        #expect(ProfileDayType.of(year: 2026, month: 13, day: 1) == .workday)  // invalid -> workday
     }
 
     @Test("Day type counts of 2026: 251 workdays, 50 Saturdays, 64 Sundays/holidays")
@@ -97,9 +99,9 @@ struct ProfileCalendarTests {
     func civilRoundTrip() {
         #expect(CivilCalendar.daysSinceEpoch(year: 1970, month: 1, day: 1) == 0)
         #expect(CivilCalendar.daysSinceEpoch(year: 2026, month: 4, day: 6) == 20_549)
-        #expect(CivilCalendar.isoWeekday(daysSinceEpoch: 0) == 4)            // Thursday
-        #expect(CivilCalendar.isoWeekday(daysSinceEpoch: 20_549) == 1)       // Monday
-        #expect(CivilCalendar.isoWeekday(daysSinceEpoch: -1) == 3)           // Wednesday 1969-12-31
+        #expect(CivilCalendar.isoWeekday(daysSinceEpoch: 0) == 4)  // Thursday
+        #expect(CivilCalendar.isoWeekday(daysSinceEpoch: 20_549) == 1)  // Monday
+        #expect(CivilCalendar.isoWeekday(daysSinceEpoch: -1) == 3)  // Wednesday 1969-12-31
         for days in stride(from: -800_000, through: 800_000, by: 97) {
             let date = CivilCalendar.civilDate(daysSinceEpoch: days)
             #expect(CivilCalendar.isValidDate(year: date.year, month: date.month, day: date.day))

@@ -2,6 +2,7 @@
 // The embedded BDEW table: completeness, known values from selp_series.csv, dynamisation factor.
 
 import Testing
+
 @testable import EnergySimulator
 
 @Suite("Standard load profile table")
@@ -22,21 +23,25 @@ struct StandardLoadProfileTableTests {
         let g0 = StandardLoadProfileTable.seriesIndex(.g0, season: .summer, dayType: .sunday)
         #expect(parsed.counts[h0] == 2)
         #expect(parsed.counts[g0] == 1)
-        #expect(parsed.rejected == 3)   // "x", the unknown label, and the "3" after it
+        #expect(parsed.rejected == 3)  // "x", the unknown label, and the "3" after it
         #expect(abs(parsed.values[h0 * 96 + 1] - 0.000_02) < 1e-15)
         #expect(abs(parsed.values[g0 * 96] - 0.000_04) < 1e-15)
     }
 
-    @Test("Known values copied from selp_series.csv", arguments: [
-        (StandardLoadProfile.h0, ProfileSeason.winter, ProfileDayType.workday, 0, 0.067600),
-        (StandardLoadProfile.h0, ProfileSeason.winter, ProfileDayType.saturday, 48, 0.162400),
-        (StandardLoadProfile.h0, ProfileSeason.summer, ProfileDayType.sunday, 80, 0.161360),
-        (StandardLoadProfile.h0, ProfileSeason.summer, ProfileDayType.workday, 0, 0.086360),
-        (StandardLoadProfile.g0, ProfileSeason.transition, ProfileDayType.workday, 40, 0.212160),
-        (StandardLoadProfile.l0, ProfileSeason.winter, ProfileDayType.sunday, 95, 0.072240),
-    ])
-    func knownValues(profile: StandardLoadProfile, season: ProfileSeason, dayType: ProfileDayType,
-                     quarter: Int, kW: Double) {
+    @Test(
+        "Known values copied from selp_series.csv",
+        arguments: [
+            (StandardLoadProfile.h0, ProfileSeason.winter, ProfileDayType.workday, 0, 0.067600),
+            (StandardLoadProfile.h0, ProfileSeason.winter, ProfileDayType.saturday, 48, 0.162400),
+            (StandardLoadProfile.h0, ProfileSeason.summer, ProfileDayType.sunday, 80, 0.161360),
+            (StandardLoadProfile.h0, ProfileSeason.summer, ProfileDayType.workday, 0, 0.086360),
+            (StandardLoadProfile.g0, ProfileSeason.transition, ProfileDayType.workday, 40, 0.212160),
+            (StandardLoadProfile.l0, ProfileSeason.winter, ProfileDayType.sunday, 95, 0.072240),
+        ])
+    func knownValues(
+        profile: StandardLoadProfile, season: ProfileSeason, dayType: ProfileDayType,
+        quarter: Int, kW: Double
+    ) {
         let value = StandardLoadProfileTable.averagePowerKW(profile, season: season, dayType: dayType, quarter: quarter)
         #expect(abs(value - kW) < 1e-12)
     }
@@ -92,7 +97,7 @@ struct StandardLoadProfileTableTests {
         #expect(abs(StandardLoadProfileTable.dynamisationFactor(dayOfYear: 183) - 0.795_230_69) < 1e-8)
         #expect(abs(StandardLoadProfileTable.dynamisationFactor(dayOfYear: 365) - 1.263_163_17) < 1e-8)
         let factors = (1...366).map { StandardLoadProfileTable.dynamisationFactor(dayOfYear: $0) }
-        #expect(factors.min().map { abs($0 - 0.785_22) < 1e-4 } == true)   // minimum on day 202
-        #expect(factors.max().map { abs($0 - 1.265_70) < 1e-4 } == true)   // maximum on day 366
+        #expect(factors.min().map { abs($0 - 0.785_22) < 1e-4 } == true)  // minimum on day 202
+        #expect(factors.max().map { abs($0 - 1.265_70) < 1e-4 } == true)  // maximum on day 366
     }
 }

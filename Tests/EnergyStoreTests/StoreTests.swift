@@ -1,16 +1,19 @@
 import EnergyCore
-@testable import EnergyStore
 import EnergyTestSupport
 import Foundation
 import Testing
 
+@testable import EnergyStore
 
 func smallCommunity(id: String = "eeg-store") throws -> Community {
     let points = try (1...3).map { i in
-        MeteringPoint(zaehlpunkt: try Zaehlpunkt("AT003000000000000000000000000000\(i)"), direction: i == 1 ? .generation : .consumption, memberID: "M\(i)")
+        MeteringPoint(
+            zaehlpunkt: try Zaehlpunkt("AT003000000000000000000000000000\(i)"), direction: i == 1 ? .generation : .consumption,
+            memberID: "M\(i)")
     }
-    return Community(id: id, name: id, calendar: try LocalCalendar(timeZoneIdentifier: "Europe/Vienna"), allocationKey: .dynamic,
-                     members: points.map { Member(id: $0.memberID, name: $0.memberID, meteringPoints: [$0]) })
+    return Community(
+        id: id, name: id, calendar: try LocalCalendar(timeZoneIdentifier: "Europe/Vienna"), allocationKey: .dynamic,
+        members: points.map { Member(id: $0.memberID, name: $0.memberID, meteringPoints: [$0]) })
 }
 
 func readings(_ community: Community, from: LocalDate, days: Int, value: (Int, Int) -> Int64) -> [Reading] {
@@ -55,8 +58,6 @@ final class TestStore {
     }
 }
 
-
-
 @Suite struct StoreContractTests {
     @Test(arguments: Backend.allCases)
     func upsertIsIdempotentAndMarksDays(backend: Backend) throws {
@@ -74,7 +75,8 @@ final class TestStore {
         #expect(try store.dirtyDays(community: community.id) == versions)
         var count = 0
         var last = QuarterHour(index: 0)
-        try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) { qh, index, mwh in
+        try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) {
+            qh, index, mwh in
             #expect(qh >= last)
             last = qh
             let q = Int(qh.index - community.calendar.quarterHours(of: day).lowerBound.index)
@@ -105,7 +107,7 @@ final class TestStore {
         requalified.quality = .substituted
         let quality = try store.upsert([requalified], community: community)
         #expect(quality.corrected == 0 && quality.unchanged == 1)
-        #expect(try store.upsert([requalified], community: community).unchanged == 1)   // the new flag was stored
+        #expect(try store.upsert([requalified], community: community).unchanged == 1)  // the new flag was stored
         var again = requalified
         again.quality = .measured
         #expect(try store.upsert([again], community: community).unchanged == 1)
@@ -130,7 +132,8 @@ final class TestStore {
         _ = try store.upsert(readings(community, from: day, days: 2) { _, i in Int64(i) }, community: community)
         let only = [community.pointKeys[2]]
         var seen = 0
-        let n = try store.scanReadings(community: community.id, points: only, in: community.calendar.quarterHours(of: day.adding(days: 1))) { _, index, mwh in
+        let n = try store.scanReadings(community: community.id, points: only, in: community.calendar.quarterHours(of: day.adding(days: 1)))
+        { _, index, mwh in
             #expect(index == 0 && mwh == 2)
             seen += 1
         }
@@ -173,7 +176,9 @@ final class TestStore {
         #expect(Set(filtered.compactMap(\.point)) == Set(some) && filtered.count == 2)
         #expect(filtered.first { $0.point == community.pointKeys[2] }?.totals == allocation.totals(ofPoint: 2))
         var filteredSeries: [AllocationSeries] = []
-        try store.allocationSeries(community: community.id, from: day, to: day.adding(days: 1), of: [community.pointKeys[1]]) { filteredSeries.append($0) }
+        try store.allocationSeries(community: community.id, from: day, to: day.adding(days: 1), of: [community.pointKeys[1]]) {
+            filteredSeries.append($0)
+        }
         #expect(filteredSeries.map(\.point) == [community.pointKeys[1]])
         #expect(filteredSeries.first?.interleaved == allocation.interleavedSeries(ofPoint: 1))
         #expect(try store.dayRollups(community: community.id, from: day, to: day.adding(days: 1), of: []).isEmpty)
@@ -185,8 +190,11 @@ final class TestStore {
         let store = fixture.store
         let id = try store.startRun("rollup", community: "c", startedAt: 100)
         #expect(try store.jobRuns(community: "c", limit: 5).first?.result == nil)
-        try store.finishRun(id, JobRunResult(outcome: "ok", firstDay: try LocalDate("2026-10-01"), lastDay: try LocalDate("2026-10-31"),
-                                             days: 31, readings: 5), finishedAt: 160)
+        try store.finishRun(
+            id,
+            JobRunResult(
+                outcome: "ok", firstDay: try LocalDate("2026-10-01"), lastDay: try LocalDate("2026-10-31"),
+                days: 31, readings: 5), finishedAt: 160)
         let run = try #require(try store.jobRuns(community: "c", limit: 5).first)
         let lastDay = try LocalDate("2026-10-31")
         #expect(run.finishedAt == 160 && run.result?.days == 31 && run.result?.lastDay == lastDay)
@@ -201,10 +209,10 @@ final class TestStore {
         let fixture = try TestStore(backend)
         let store = fixture.store
         #expect(try store.acquireLease("rollup/c", holder: "a", now: 1000, seconds: 60) == nil)
-        #expect(try store.acquireLease("rollup/c", holder: "a", now: 1010, seconds: 60) == nil)   // renewal
+        #expect(try store.acquireLease("rollup/c", holder: "a", now: 1010, seconds: 60) == nil)  // renewal
         #expect(try store.acquireLease("rollup/c", holder: "b", now: 1020, seconds: 60) == Lease(holder: "a", expires: 1070))
         #expect(try store.acquireLease("rollup/other", holder: "b", now: 1020, seconds: 60) == nil)
-        try store.releaseLease("rollup/c", holder: "b")   // not b's: no effect
+        try store.releaseLease("rollup/c", holder: "b")  // not b's: no effect
         #expect(try store.acquireLease("rollup/c", holder: "b", now: 1030, seconds: 60) != nil)
         try store.releaseLease("rollup/c", holder: "a")
         #expect(try store.acquireLease("rollup/c", holder: "b", now: 1040, seconds: 60) == nil)
@@ -222,7 +230,8 @@ final class TestStore {
             let raw = try SQLiteConnection(path: path)
             try raw.execute(SQLiteSchema.migrations[0])
             try raw.execute("PRAGMA user_version = 1")
-            try raw.execute("INSERT INTO metering_points (zaehlpunkt, direction) VALUES ('AT0030000000000000000000000000001', 'consumption')")
+            try raw.execute(
+                "INSERT INTO metering_points (zaehlpunkt, direction) VALUES ('AT0030000000000000000000000000001', 'consumption')")
         }
         let store = try SQLiteStore(path: path)
         #expect(try store.schemaVersion() == SQLiteSchema.version)
@@ -230,7 +239,9 @@ final class TestStore {
         #expect(try store.db.scalarInt("SELECT COUNT(*) FROM metering_points") == 1)
         #expect(try store.db.scalarInt("SELECT 1 FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1)
         try store.db.execute("PRAGMA user_version = 99")
-        #expect(throws: StoreError.newerSchema("sqlite:\(path)", found: 99, supported: SQLiteSchema.version)) { try SQLiteStore(path: path) }
+        #expect(throws: StoreError.newerSchema("sqlite:\(path)", found: 99, supported: SQLiteSchema.version)) {
+            try SQLiteStore(path: path)
+        }
     }
 
     @Test func locationsAndOpenErrors() throws {

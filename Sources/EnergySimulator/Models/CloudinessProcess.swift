@@ -68,8 +68,8 @@ public struct CloudinessProcess: Sendable, Hashable {
     }
 
     // Hash stream identifiers, so the daily draw and the hourly knots are independent.
-    private static let regimeStream: UInt64 = 0x5245_4749_4D45   // "REGIME"
-    private static let knotStream: UInt64 = 0x4B4E_4F54          // "KNOT"
+    private static let regimeStream: UInt64 = 0x5245_4749_4D45  // "REGIME"
+    private static let knotStream: UInt64 = 0x4B4E_4F54  // "KNOT"
 
     /// Creates the process for a seed.
     public init(seed: UInt64) {

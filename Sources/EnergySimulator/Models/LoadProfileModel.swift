@@ -49,7 +49,7 @@ public struct LoadProfileModel: Sendable, Hashable {
     /// - Returns: the expected energy in kWh, or 0 for an invalid date or a quarter outside 0..<96.
     public func expectedKWh(year: Int, month: Int, day: Int, quarter: Int) -> Double {
         guard quarter >= 0 && quarter < StandardLoadProfileTable.quartersPerDay,
-              CivilCalendar.isValidDate(year: year, month: month, day: day)
+            CivilCalendar.isValidDate(year: year, month: month, day: day)
         else { return 0 }
         let season = ProfileSeason.of(month: month, day: day)
         let dayType = ProfileDayType.of(year: year, month: month, day: day)

@@ -54,8 +54,10 @@ public struct PhotovoltaicModel: Sendable, Hashable {
     ///   - longitude: site longitude in degrees east.
     ///   - tiltDegrees: module tilt from horizontal, default 30 degrees.
     ///   - performanceRatio: system performance ratio, default 0.85.
-    public init(kWp: Double, latitude: Double, longitude: Double,
-                tiltDegrees: Double = 30, performanceRatio: Double = 0.85) {
+    public init(
+        kWp: Double, latitude: Double, longitude: Double,
+        tiltDegrees: Double = 30, performanceRatio: Double = 0.85
+    ) {
         self.kWp = kWp.isFinite && kWp > 0 ? kWp : 0
         let tilt = tiltDegrees.isFinite ? max(0, min(90, tiltDegrees)) : 30
         self.tiltDegrees = tilt
@@ -76,8 +78,9 @@ public struct PhotovoltaicModel: Sendable, Hashable {
         let dni = Self.directNormalIrradiance(cosZenith: sun.cosZenith)
         let dhi = Self.diffuseFraction * dni
         let ghi = dni * sun.cosZenith + dhi
-        let cosTheta = geometry.cosIncidence(sun, sinEffectiveLatitude: sinEffectiveLatitude,
-                                             cosEffectiveLatitude: cosEffectiveLatitude)
+        let cosTheta = geometry.cosIncidence(
+            sun, sinEffectiveLatitude: sinEffectiveLatitude,
+            cosEffectiveLatitude: cosEffectiveLatitude)
         return dni * max(0, cosTheta) + dhi * diffuseViewFactor + Self.albedo * ghi * groundViewFactor
     }
 

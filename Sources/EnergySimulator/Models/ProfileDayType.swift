@@ -56,7 +56,8 @@ public enum ProfileDayType: Sendable, CaseIterable {
         }
         guard month >= 3 && month <= 6 else { return false }
         let easter = CivilCalendar.easterSunday(year: year)
-        let offset = CivilCalendar.dayOfYear(year: year, month: month, day: day)
+        let offset =
+            CivilCalendar.dayOfYear(year: year, month: month, day: day)
             - CivilCalendar.dayOfYear(year: year, month: easter.month, day: easter.day)
         return offset == 1 || offset == 39 || offset == 50 || offset == 60
     }

@@ -83,9 +83,10 @@ public struct SolarGeometry: Sendable, Hashable {
         let cosDeclination = cos(series.declination)
         let cosHourAngle = cos(hourAngle)
         let cosZenith = sinLatitude * sinDeclination + cosLatitude * cosDeclination * cosHourAngle
-        return Position(declination: series.declination, hourAngle: hourAngle, cosZenith: cosZenith,
-                        equationOfTimeMinutes: series.equationOfTime, sinDeclination: sinDeclination,
-                        cosDeclination: cosDeclination, cosHourAngle: cosHourAngle)
+        return Position(
+            declination: series.declination, hourAngle: hourAngle, cosZenith: cosZenith,
+            equationOfTimeMinutes: series.equationOfTime, sinDeclination: sinDeclination,
+            cosDeclination: cosDeclination, cosHourAngle: cosHourAngle)
     }
 
     /// Cosine of the angle of incidence of direct sunlight on a module facing the equator
@@ -96,8 +97,9 @@ public struct SolarGeometry: Sendable, Hashable {
     /// behind the module.
     public func cosIncidence(_ position: Position, tiltDegrees: Double) -> Double {
         let effectiveLatitude = (abs(latitude) - tiltDegrees) * .pi / 180
-        return cosIncidence(position, sinEffectiveLatitude: sin(effectiveLatitude),
-                            cosEffectiveLatitude: cos(effectiveLatitude))
+        return cosIncidence(
+            position, sinEffectiveLatitude: sin(effectiveLatitude),
+            cosEffectiveLatitude: cos(effectiveLatitude))
     }
 
     /// ``cosIncidence(_:tiltDegrees:)`` with the effective latitude's sine and cosine precomputed.
@@ -128,7 +130,8 @@ public struct SolarGeometry: Sendable, Hashable {
         let s3 = s1 * (3 - 4 * s1 * s1)
         let c3 = c1 * (4 * c1 * c1 - 3)
         let equationOfTime = 229.18 * (0.000075 + 0.001868 * c1 - 0.032077 * s1 - 0.014615 * c2 - 0.040849 * s2)
-        let declination = 0.006918 - 0.399912 * c1 + 0.070257 * s1 - 0.006758 * c2 + 0.000907 * s2
+        let declination =
+            0.006918 - 0.399912 * c1 + 0.070257 * s1 - 0.006758 * c2 + 0.000907 * s2
             - 0.002697 * c3 + 0.00148 * s3
         return (equationOfTime, declination)
     }

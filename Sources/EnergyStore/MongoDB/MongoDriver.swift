@@ -88,7 +88,9 @@ final class BSONDocument: @unchecked Sendable {
             for (i, v) in values.enumerated() { array.append(String(i), v) }
             bson_append_array(pointer, key, -1, array.pointer)
         case let .binary(bytes):
-            _ = bytes.withUnsafeBufferPointer { bson_append_binary(pointer, key, -1, BSON_SUBTYPE_BINARY, $0.baseAddress, UInt32($0.count)) }
+            _ = bytes.withUnsafeBufferPointer {
+                bson_append_binary(pointer, key, -1, BSON_SUBTYPE_BINARY, $0.baseAddress, UInt32($0.count))
+            }
         case .null: bson_append_null(pointer, key, -1)
         }
     }
@@ -241,7 +243,9 @@ final class MongoConnection {
     }
 
     /// Finds documents and hands each one's raw `bson_t` to `body` (no copy; for hot paths).
-    func findRaw(_ collectionName: String, filter: BSONDocument, options: BSONDocument? = nil, _ body: (OpaquePointer) throws -> Void) throws {
+    func findRaw(
+        _ collectionName: String, filter: BSONDocument, options: BSONDocument? = nil, _ body: (OpaquePointer) throws -> Void
+    ) throws {
         guard let cursor = mongoc_collection_find_with_opts(collection(collectionName), filter.pointer, options?.pointer, nil) else {
             throw MongoError(server: server, code: 0, message: "cannot open a cursor on \(collectionName)")
         }
@@ -356,8 +360,9 @@ final class MongoBulkWrite {
         var writeErrors: Int32 = 0
         var otherError: Int32 = 0
         var e = bson_error_t()
-        let ok = energy_bulk_execute(bulk, &counts.0, &counts.1, &counts.2, &counts.3, &counts.4, &indices, Int64(count),
-                                     &writeErrors, &otherError, &e)
+        let ok = energy_bulk_execute(
+            bulk, &counts.0, &counts.1, &counts.2, &counts.3, &counts.4, &indices, Int64(count),
+            &writeErrors, &otherError, &e)
         result.inserted = Int(counts.0)
         result.matched = Int(counts.1)
         result.modified = Int(counts.2)

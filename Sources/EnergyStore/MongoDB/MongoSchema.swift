@@ -7,14 +7,23 @@ enum MongoSchema {
     static let indexes: [(String, String, KeyValuePairs<String, BSONValue>, Bool)] = [
         ("readings", "reading_key", ["zaehlpunkt": .int32(1), "start": .int32(1), "direction": .int32(1)], true),
         ("readings", "community_time", ["community": .int32(1), "start": .int32(1)], false),
-        ("allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)], true),
+        (
+            "allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)],
+            true
+        ),
         // Hour rollups are one document per (day, point) holding that day's hours: they are only
         // ever replaced a whole day at a time inside a transaction, which keeps them unique.
         ("rollups_hour", "community_time", ["community": .int32(1), "ts": .int32(1)], false),
         ("rollups_hour", "by_point", ["community": .int32(1), "zp": .int32(1), "ts": .int32(1)], false),
-        ("rollups_day", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
+        (
+            "rollups_day", "rollup_key",
+            ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true
+        ),
         ("rollups_day", "by_day", ["community": .int32(1), "day": .int32(1)], false),
-        ("rollups_month", "rollup_key", ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true),
+        (
+            "rollups_month", "rollup_key",
+            ["community": .int32(1), "ts": .int32(1), "scope": .int32(1), "zp": .int32(1), "direction": .int32(1)], true
+        ),
         ("rollups_month", "by_month", ["community": .int32(1), "month": .int32(1)], false),
         ("dirty_days", "by_community", ["community": .int32(1), "day": .int32(1)], false),
         ("job_runs", "by_community", ["community": .int32(1), "_id": .int32(-1)], false),
@@ -39,9 +48,11 @@ enum MongoSchema {
 /// Field access for the scan's hot path.
 enum MongoFields {
     @inline(__always)
-    static func reading(_ doc: OpaquePointer, _ startMs: inout Int64, _ mwh: inout Int64,
-                        _ zp: inout UnsafePointer<CChar>?, _ zpLength: inout UInt32,
-                        _ direction: inout UnsafePointer<CChar>?, _ directionLength: inout UInt32) -> Bool {
+    static func reading(
+        _ doc: OpaquePointer, _ startMs: inout Int64, _ mwh: inout Int64,
+        _ zp: inout UnsafePointer<CChar>?, _ zpLength: inout UInt32,
+        _ direction: inout UnsafePointer<CChar>?, _ directionLength: inout UInt32
+    ) -> Bool {
         energy_bson_reading(doc, &startMs, &mwh, &zp, &zpLength, &direction, &directionLength) != 0
     }
 }
@@ -55,7 +66,8 @@ enum MongoFields {
 /// one document per (day, point) with the day's figures and `hours: [{ts, …the same fields}]`
 /// (23, 24 or 25), which Grafana unwinds; a twenty-fourth of the documents to write and index.
 enum MongoRollupDocuments {
-    static func document(community: String, point: PointKey?, start: Int64, totals t: EnergyTotals, extra: (String, String)) -> BSONDocument {
+    static func document(community: String, point: PointKey?, start: Int64, totals t: EnergyTotals, extra: (String, String)) -> BSONDocument
+    {
         let doc = BSONDocument([
             "community": .string(community), "scope": .string(point == nil ? "community" : "meter"),
             "zp": .string(point.map { $0.zaehlpunkt.description } ?? ""), "direction": .string(point?.direction.rawValue ?? ""),
@@ -66,14 +78,19 @@ enum MongoRollupDocuments {
     }
 
     /// A day's hour bucket document of one point (or the community): the day's totals and its hours.
-    static func hourDocument(community: String, point: PointKey?, dayStart: Int64, day: String, dayTotals: EnergyTotals,
-                             hours: [(start: Int64, totals: EnergyTotals)]) -> BSONDocument {
+    static func hourDocument(
+        community: String, point: PointKey?, dayStart: Int64, day: String, dayTotals: EnergyTotals,
+        hours: [(start: Int64, totals: EnergyTotals)]
+    ) -> BSONDocument {
         let doc = document(community: community, point: point, start: dayStart, totals: dayTotals, extra: ("day", day))
-        doc.append("hours", .array(hours.map { hour in
-            let entry = BSONDocument()
-            appendFigures(to: entry, start: hour.start, totals: hour.totals)
-            return .document(entry)
-        }))
+        doc.append(
+            "hours",
+            .array(
+                hours.map { hour in
+                    let entry = BSONDocument()
+                    appendFigures(to: entry, start: hour.start, totals: hour.totals)
+                    return .document(entry)
+                }))
         return doc
     }
 
@@ -96,13 +113,15 @@ enum MongoRollupDocuments {
         var point: PointKey?
         if doc.string("scope") == "meter" {
             guard let zpText = doc.string("zp"), let zp = try? Zaehlpunkt(zpText),
-                  let direction = doc.string("direction").flatMap(Direction.init(rawValue:)) else { return nil }
+                let direction = doc.string("direction").flatMap(Direction.init(rawValue:))
+            else { return nil }
             point = PointKey(zaehlpunkt: zp, direction: direction)
         }
-        let totals = EnergyTotals(consumed: doc.int64("consumed_mwh") ?? 0, produced: doc.int64("produced_mwh") ?? 0,
-                                  shared: doc.int64("shared_mwh") ?? 0, grid: doc.int64("grid_mwh") ?? 0,
-                                  surplus: doc.int64("surplus_mwh") ?? 0, intervals: Int(doc.int64("intervals") ?? 0),
-                                  expectedIntervals: Int(doc.int64("expected_intervals") ?? 0))
+        let totals = EnergyTotals(
+            consumed: doc.int64("consumed_mwh") ?? 0, produced: doc.int64("produced_mwh") ?? 0,
+            shared: doc.int64("shared_mwh") ?? 0, grid: doc.int64("grid_mwh") ?? 0,
+            surplus: doc.int64("surplus_mwh") ?? 0, intervals: Int(doc.int64("intervals") ?? 0),
+            expectedIntervals: Int(doc.int64("expected_intervals") ?? 0))
         return StoredRollup(bucketStart: ts / 1000, point: point, totals: totals)
     }
 

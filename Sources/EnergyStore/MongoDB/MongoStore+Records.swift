@@ -7,23 +7,32 @@ extension MongoStore {
 
     public func issuedStatements(community: String, from: LocalDate, to: LocalDate) throws -> [IssuedStatement] {
         var issued: [IssuedStatement] = []
-        try db.find("statements", filter: BSONDocument([
-            "community": .string(community), "first_day": .document(BSONDocument(["$lt": .string(to.description)])),
-            "end_day": .document(BSONDocument(["$gt": .string(from.description)])),
-        ]), options: BSONDocument(["sort": .document(BSONDocument(["year": .int32(1), "sequence": .int32(1)]))])) { doc in
+        try db.find(
+            "statements",
+            filter: BSONDocument([
+                "community": .string(community), "first_day": .document(BSONDocument(["$lt": .string(to.description)])),
+                "end_day": .document(BSONDocument(["$gt": .string(from.description)])),
+            ]), options: BSONDocument(["sort": .document(BSONDocument(["year": .int32(1), "sequence": .int32(1)]))])
+        ) { doc in
             guard let year = doc.int64("year"), let sequence = doc.int64("sequence"),
-                  let first = doc.string("first_day").flatMap({ try? LocalDate($0) }), let end = doc.string("end_day").flatMap({ try? LocalDate($0) }) else {
+                let first = doc.string("first_day").flatMap({ try? LocalDate($0) }),
+                let end = doc.string("end_day").flatMap({ try? LocalDate($0) })
+            else {
                 throw MongoError(server: pool.server, code: 0, message: "statement \(doc.string("_id") ?? "?") is malformed")
             }
-            issued.append(IssuedStatement(community: community, year: Int(year), sequence: Int(sequence), period: doc.string("period") ?? "",
-                                          from: first, to: end, memberID: doc.string("member") ?? "", fingerprint: doc.string("fingerprint") ?? "",
-                                          incomplete: (doc.int64("incomplete") ?? 0) != 0, issuedAt: (doc.int64("issued_at") ?? 0) / 1000))
+            issued.append(
+                IssuedStatement(
+                    community: community, year: Int(year), sequence: Int(sequence), period: doc.string("period") ?? "",
+                    from: first, to: end, memberID: doc.string("member") ?? "", fingerprint: doc.string("fingerprint") ?? "",
+                    incomplete: (doc.int64("incomplete") ?? 0) != 0, issuedAt: (doc.int64("issued_at") ?? 0) / 1000))
         }
         return issued
     }
 
-    public func issueStatements(_ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
-                                year: Int, issuedAt: Int64) throws -> [IssuedStatement] {
+    public func issueStatements(
+        _ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
+        year: Int, issuedAt: Int64
+    ) throws -> [IssuedStatement] {
         var issued: [IssuedStatement] = []
         // The number is part of _id, so two runs that read the same last number cannot both
         // insert it: the second one's transaction fails as a whole and issues nothing.
@@ -33,27 +42,34 @@ extension MongoStore {
                 throw StoreError.periodAlreadyIssued(period, issued: clash.period)
             }
             var sequence = 0
-            try db.find("statements", filter: BSONDocument(["community": .string(community), "year": .int64(Int64(year))]),
-                        options: BSONDocument(["sort": .document(BSONDocument(["sequence": .int32(-1)])), "limit": .int64(1)])) { doc in
+            try db.find(
+                "statements", filter: BSONDocument(["community": .string(community), "year": .int64(Int64(year))]),
+                options: BSONDocument(["sort": .document(BSONDocument(["sequence": .int32(-1)])), "limit": .int64(1)])
+            ) { doc in
                 sequence = Int(doc.int64("sequence") ?? 0)
             }
             let insert = try db.bulk("statements", session: session)
             for request in requests {
                 sequence += 1
-                try insert.insert(BSONDocument([
-                    "_id": .string("\(community)/\(year)/\(sequence)"), "community": .string(community), "year": .int64(Int64(year)),
-                    "sequence": .int64(Int64(sequence)), "period": .string(period), "first_day": .string(from.description),
-                    "end_day": .string(to.description), "member": .string(request.memberID), "fingerprint": .string(request.fingerprint),
-                    "incomplete": .int32(request.incomplete ? 1 : 0), "issued_at": Self.date(issuedAt),
-                ]))
-                issued.append(IssuedStatement(community: community, year: year, sequence: sequence, period: period, from: from, to: to,
-                                              memberID: request.memberID, fingerprint: request.fingerprint,
-                                              incomplete: request.incomplete, issuedAt: issuedAt))
+                try insert.insert(
+                    BSONDocument([
+                        "_id": .string("\(community)/\(year)/\(sequence)"), "community": .string(community), "year": .int64(Int64(year)),
+                        "sequence": .int64(Int64(sequence)), "period": .string(period), "first_day": .string(from.description),
+                        "end_day": .string(to.description), "member": .string(request.memberID),
+                        "fingerprint": .string(request.fingerprint),
+                        "incomplete": .int32(request.incomplete ? 1 : 0), "issued_at": Self.date(issuedAt),
+                    ]))
+                issued.append(
+                    IssuedStatement(
+                        community: community, year: year, sequence: sequence, period: period, from: from, to: to,
+                        memberID: request.memberID, fingerprint: request.fingerprint,
+                        incomplete: request.incomplete, issuedAt: issuedAt))
             }
             let result = try insert.execute()
             guard result.duplicateIndices.isEmpty else {
-                throw MongoError(server: pool.server, code: 11000,
-                                 message: "statement numbers of \(community) \(year) were taken by another billing run at the same time; run it again")
+                throw MongoError(
+                    server: pool.server, code: 11000,
+                    message: "statement numbers of \(community) \(year) were taken by another billing run at the same time; run it again")
             }
         }
         return issued
@@ -65,17 +81,25 @@ extension MongoStore {
     /// (created with the same indexes as `readings`), with no comparison and no dirty marks: the
     /// baseline the import is measured against.
     public func insertReadingsWithoutChecks(_ readings: [Reading], community: Community, into collection: String) throws {
-        try db.command(BSONDocument(["createIndexes": .string(collection), "indexes": .array(MongoSchema.indexes
-            .filter { $0.0 == "readings" }
-            .map { .document(BSONDocument(["key": .document(BSONDocument($0.2)), "name": .string($0.1), "unique": .bool($0.3)])) })]))
+        try db.command(
+            BSONDocument([
+                "createIndexes": .string(collection),
+                "indexes": .array(
+                    MongoSchema.indexes
+                        .filter { $0.0 == "readings" }
+                        .map {
+                            .document(BSONDocument(["key": .document(BSONDocument($0.2)), "name": .string($0.1), "unique": .bool($0.3)]))
+                        }),
+            ]))
         let bulk = try db.bulk(collection)
         for reading in readings {
-            try bulk.insert(BSONDocument([
-                "community": .string(community.id), "zaehlpunkt": .string(reading.point.zaehlpunkt.description),
-                "start": Self.date(reading.start.startSeconds), "direction": .string(reading.point.direction.rawValue),
-                "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
-                "quality": .string(reading.quality.rawValue),
-            ]))
+            try bulk.insert(
+                BSONDocument([
+                    "community": .string(community.id), "zaehlpunkt": .string(reading.point.zaehlpunkt.description),
+                    "start": Self.date(reading.start.startSeconds), "direction": .string(reading.point.direction.rawValue),
+                    "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
+                    "quality": .string(reading.quality.rawValue),
+                ]))
         }
         _ = try bulk.execute()
     }
@@ -90,10 +114,13 @@ extension MongoStore {
         // collides with the existing _id: a duplicate key, i.e. "taken".
         let take = try db.bulk("leases")
         try take.updateOne(
-            filter: BSONDocument(["_id": .string(name), "$or": .array([
-                .document(BSONDocument(["holder": .string(holder)])),
-                .document(BSONDocument(["expires": .document(BSONDocument(["$lte": Self.date(now)]))])),
-            ])]),
+            filter: BSONDocument([
+                "_id": .string(name),
+                "$or": .array([
+                    .document(BSONDocument(["holder": .string(holder)])),
+                    .document(BSONDocument(["expires": .document(BSONDocument(["$lte": Self.date(now)]))])),
+                ]),
+            ]),
             update: BSONDocument(["$set": .document(BSONDocument(["holder": .string(holder), "expires": Self.date(now + seconds)]))]),
             upsert: true)
         let result = try take.execute()
@@ -114,41 +141,58 @@ extension MongoStore {
     // MARK: Job runs
 
     public func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64 {
-        let reply = try db.command(BSONDocument([
-            "findAndModify": .string("counters"), "query": .document(BSONDocument(["_id": .string("job_runs")])),
-            "update": .document(BSONDocument(["$inc": .document(BSONDocument(["seq": .int64(1)]))])),
-            "upsert": .bool(true), "new": .bool(true),
-        ]))
+        let reply = try db.command(
+            BSONDocument([
+                "findAndModify": .string("counters"), "query": .document(BSONDocument(["_id": .string("job_runs")])),
+                "update": .document(BSONDocument(["$inc": .document(BSONDocument(["seq": .int64(1)]))])),
+                "upsert": .bool(true), "new": .bool(true),
+            ]))
         guard let id = reply.int64("value.seq") else { throw MongoError(server: pool.server, code: 0, message: "no job run id returned") }
         let insert = try db.bulk("job_runs")
-        try insert.insert(BSONDocument(["_id": .int64(id), "command": .string(command), "community": .string(community),
-                                        "started_at": Self.date(startedAt), "outcome": .string("running")]))
+        try insert.insert(
+            BSONDocument([
+                "_id": .int64(id), "command": .string(command), "community": .string(community),
+                "started_at": Self.date(startedAt), "outcome": .string("running"),
+            ]))
         _ = try insert.execute()
         return id
     }
 
     public func finishRun(_ id: Int64, _ result: JobRunResult, finishedAt: Int64) throws {
         let update = try db.bulk("job_runs")
-        try update.updateOne(filter: BSONDocument(["_id": .int64(id)]), update: BSONDocument(["$set": .document(BSONDocument([
-            "finished_at": Self.date(finishedAt), "outcome": .string(result.outcome),
-            "first_day": result.firstDay.map { .string($0.description) } ?? .null, "last_day": result.lastDay.map { .string($0.description) } ?? .null,
-            "days": .int64(Int64(result.days)), "readings": .int64(Int64(result.readings)), "message": .string(result.message),
-        ]))]), upsert: false)
+        try update.updateOne(
+            filter: BSONDocument(["_id": .int64(id)]),
+            update: BSONDocument([
+                "$set": .document(
+                    BSONDocument([
+                        "finished_at": Self.date(finishedAt), "outcome": .string(result.outcome),
+                        "first_day": result.firstDay.map { .string($0.description) } ?? .null,
+                        "last_day": result.lastDay.map { .string($0.description) } ?? .null,
+                        "days": .int64(Int64(result.days)), "readings": .int64(Int64(result.readings)), "message": .string(result.message),
+                    ]))
+            ]), upsert: false)
         _ = try update.execute()
     }
 
     public func jobRuns(community: String?, limit: Int) throws -> [JobRun] {
         var runs: [JobRun] = []
         let filter = community.map { BSONDocument(["community": .string($0)]) } ?? BSONDocument()
-        try db.find("job_runs", filter: filter, options: BSONDocument(["sort": .document(BSONDocument(["_id": .int32(-1)])),
-                                                                       "limit": .int64(Int64(limit))])) { doc in
+        try db.find(
+            "job_runs", filter: filter,
+            options: BSONDocument([
+                "sort": .document(BSONDocument(["_id": .int32(-1)])),
+                "limit": .int64(Int64(limit)),
+            ])
+        ) { doc in
             guard let id = doc.int64("_id"), let started = doc.int64("started_at") else { return }
-            var run = JobRun(id: id, command: doc.string("command") ?? "", community: doc.string("community") ?? "",
-                             startedAt: started / 1000, finishedAt: doc.int64("finished_at").map { $0 / 1000 }, result: nil)
+            var run = JobRun(
+                id: id, command: doc.string("command") ?? "", community: doc.string("community") ?? "",
+                startedAt: started / 1000, finishedAt: doc.int64("finished_at").map { $0 / 1000 }, result: nil)
             if run.finishedAt != nil {
-                run.result = JobRunResult(outcome: doc.string("outcome") ?? "", firstDay: doc.string("first_day").flatMap { try? LocalDate($0) },
-                                          lastDay: doc.string("last_day").flatMap { try? LocalDate($0) }, days: Int(doc.int64("days") ?? 0),
-                                          readings: Int(doc.int64("readings") ?? 0), message: doc.string("message") ?? "")
+                run.result = JobRunResult(
+                    outcome: doc.string("outcome") ?? "", firstDay: doc.string("first_day").flatMap { try? LocalDate($0) },
+                    lastDay: doc.string("last_day").flatMap { try? LocalDate($0) }, days: Int(doc.int64("days") ?? 0),
+                    readings: Int(doc.int64("readings") ?? 0), message: doc.string("message") ?? "")
             }
             runs.append(run)
         }

@@ -54,11 +54,12 @@ public final class MongoStore: ReadingStore {
             texts.append(lastText)
             // A plain insert: the unique index turns a reading that is there already into a
             // duplicate-key error for that one operation, which is compared below.
-            try bulk.insert(BSONDocument([
-                "community": .string(community.id), "zaehlpunkt": .string(lastText), "start": Self.date(reading.start.startSeconds),
-                "direction": .string(reading.point.direction.rawValue), "mwh": .int64(reading.milliwattHours),
-                "kwh": .double(Double(reading.milliwattHours) / 1_000_000), "quality": .string(reading.quality.rawValue),
-            ]))
+            try bulk.insert(
+                BSONDocument([
+                    "community": .string(community.id), "zaehlpunkt": .string(lastText), "start": Self.date(reading.start.startSeconds),
+                    "direction": .string(reading.point.direction.rawValue), "mwh": .int64(reading.milliwattHours),
+                    "kwh": .double(Double(reading.milliwattHours) / 1_000_000), "quality": .string(reading.quality.rawValue),
+                ]))
         }
         let result = try bulk.execute()
         var isNew = [Bool](repeating: true, count: readings.count)
@@ -69,16 +70,30 @@ public final class MongoStore: ReadingStore {
         }
         if summary.inserted < readings.count {
             // Compare the readings that were there already: unchanged, or a correction.
-            struct Key: Hashable { var zp: String; var direction: String; var start: Int64 }
+            struct Key: Hashable {
+                var zp: String
+                var direction: String
+                var start: Int64
+            }
             var stored: [Key: (Int64, String)] = [:]
             let starts = readings.map(\.start.startSeconds)
-            try db.find("readings", filter: BSONDocument([
-                "zaehlpunkt": .document(BSONDocument(["$in": .array(zaehlpunkte.sorted().map { .string($0) })])),
-                "start": .document(BSONDocument(["$gte": Self.date(starts.min() ?? 0), "$lte": Self.date(starts.max() ?? 0)])),
-            ]), options: BSONDocument(["projection": .document(BSONDocument(["zaehlpunkt": .int32(1), "direction": .int32(1), "start": .int32(1),
-                                                                             "mwh": .int32(1), "quality": .int32(1)]))])) { doc in
+            try db.find(
+                "readings",
+                filter: BSONDocument([
+                    "zaehlpunkt": .document(BSONDocument(["$in": .array(zaehlpunkte.sorted().map { .string($0) })])),
+                    "start": .document(BSONDocument(["$gte": Self.date(starts.min() ?? 0), "$lte": Self.date(starts.max() ?? 0)])),
+                ]),
+                options: BSONDocument([
+                    "projection": .document(
+                        BSONDocument([
+                            "zaehlpunkt": .int32(1), "direction": .int32(1), "start": .int32(1),
+                            "mwh": .int32(1), "quality": .int32(1),
+                        ]))
+                ])
+            ) { doc in
                 guard let zp = doc.string("zaehlpunkt"), let dir = doc.string("direction"), let start = doc.int64("start"),
-                      let mwh = doc.int64("mwh") else { return }
+                    let mwh = doc.int64("mwh")
+                else { return }
                 stored[Key(zp: zp, direction: dir, start: start / 1000)] = (mwh, doc.string("quality") ?? "measured")
             }
             let fixes = try db.bulk("readings")
@@ -91,20 +106,28 @@ public final class MongoStore: ReadingStore {
                     summary.unchanged += 1
                     continue
                 }
-                try fixes.updateOne(filter: BSONDocument(["zaehlpunkt": .string(key.zp), "start": Self.date(key.start), "direction": .string(key.direction)]),
-                                    update: BSONDocument(["$set": .document(BSONDocument([
-                                        "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
-                                        "quality": .string(reading.quality.rawValue)]))]),
-                                    upsert: false)
+                try fixes.updateOne(
+                    filter: BSONDocument([
+                        "zaehlpunkt": .string(key.zp), "start": Self.date(key.start), "direction": .string(key.direction),
+                    ]),
+                    update: BSONDocument([
+                        "$set": .document(
+                            BSONDocument([
+                                "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
+                                "quality": .string(reading.quality.rawValue),
+                            ]))
+                    ]),
+                    upsert: false)
                 if oldValue == reading.milliwattHours {
-                    summary.unchanged += 1   // only the quality flag changed: the figures stand
+                    summary.unchanged += 1  // only the quality flag changed: the figures stand
                     continue
                 }
-                try log.insert(BSONDocument([
-                    "community": .string(community.id), "zaehlpunkt": .string(key.zp), "direction": .string(key.direction),
-                    "start": Self.date(key.start), "old_mwh": .int64(oldValue), "new_mwh": .int64(reading.milliwattHours),
-                    "old_quality": .string(oldQuality), "new_quality": .string(reading.quality.rawValue), "recorded_at": Self.date(now),
-                ]))
+                try log.insert(
+                    BSONDocument([
+                        "community": .string(community.id), "zaehlpunkt": .string(key.zp), "direction": .string(key.direction),
+                        "start": Self.date(key.start), "old_mwh": .int64(oldValue), "new_mwh": .int64(reading.milliwattHours),
+                        "old_quality": .string(oldQuality), "new_quality": .string(reading.quality.rawValue), "recorded_at": Self.date(now),
+                    ]))
                 summary.corrected += 1
                 dirty.insert(offsets.localDay(containing: reading.start.startSeconds))
             }
@@ -115,10 +138,13 @@ public final class MongoStore: ReadingStore {
             let marks = try db.bulk("dirty_days")
             for day in dirty {
                 let date = LocalDate(daysSinceEpoch: day)
-                try marks.updateOne(filter: BSONDocument(["_id": .string("\(community.id)/\(date)")]),
-                                    update: BSONDocument(["$set": .document(BSONDocument(["community": .string(community.id), "day": .string(date.description)])),
-                                                          "$inc": .document(BSONDocument(["version": .int64(1)]))]),
-                                    upsert: true)
+                try marks.updateOne(
+                    filter: BSONDocument(["_id": .string("\(community.id)/\(date)")]),
+                    update: BSONDocument([
+                        "$set": .document(BSONDocument(["community": .string(community.id), "day": .string(date.description)])),
+                        "$inc": .document(BSONDocument(["version": .int64(1)])),
+                    ]),
+                    upsert: true)
                 summary.dirtyDays.insert(date)
             }
             _ = try marks.execute()
@@ -127,23 +153,42 @@ public final class MongoStore: ReadingStore {
     }
 
     @discardableResult
-    public func scanReadings(community: String, points: [PointKey], in range: Range<QuarterHour>,
-                             _ body: (QuarterHour, Int, Int64) throws -> Void) throws -> Int {
+    public func scanReadings(
+        community: String, points: [PointKey], in range: Range<QuarterHour>,
+        _ body: (QuarterHour, Int, Int64) throws -> Void
+    ) throws -> Int {
         var indexOf: [PointKey: Int] = [:]
         for (i, key) in points.enumerated() { indexOf[key] = i }
         var count = 0
-        let filter = BSONDocument(["community": .string(community), "start": .document(BSONDocument(["$gte": Self.date(range.lowerBound.startSeconds),
-                                                                      "$lt": Self.date(range.upperBound.startSeconds)]))])
-        let options = BSONDocument(["projection": .document(BSONDocument(["_id": .int32(0), "zaehlpunkt": .int32(1), "direction": .int32(1),
-                                                                          "start": .int32(1), "mwh": .int32(1)])),
-                                    "sort": .document(BSONDocument(["start": .int32(1)]))])
+        let filter = BSONDocument([
+            "community": .string(community),
+            "start": .document(
+                BSONDocument([
+                    "$gte": Self.date(range.lowerBound.startSeconds),
+                    "$lt": Self.date(range.upperBound.startSeconds),
+                ])),
+        ])
+        let options = BSONDocument([
+            "projection": .document(
+                BSONDocument([
+                    "_id": .int32(0), "zaehlpunkt": .int32(1), "direction": .int32(1),
+                    "start": .int32(1), "mwh": .int32(1),
+                ])),
+            "sort": .document(BSONDocument(["start": .int32(1)])),
+        ])
         try db.findRaw("readings", filter: filter, options: options) { doc in
-            var startMs: Int64 = 0, mwh: Int64 = 0
-            var zp: UnsafePointer<CChar>?, dir: UnsafePointer<CChar>?
-            var zpLength: UInt32 = 0, dirLength: UInt32 = 0
+            var startMs: Int64 = 0
+            var mwh: Int64 = 0
+            var zp: UnsafePointer<CChar>?
+            var dir: UnsafePointer<CChar>?
+            var zpLength: UInt32 = 0
+            var dirLength: UInt32 = 0
             guard MongoFields.reading(doc, &startMs, &mwh, &zp, &zpLength, &dir, &dirLength), let zp, dir != nil else { return }
-            guard let zaehlpunkt = try? Zaehlpunkt(utf8: UnsafeBufferPointer(start: UnsafeRawPointer(zp).assumingMemoryBound(to: UInt8.self), count: Int(zpLength))) else { return }
-            let direction: Direction = dirLength == 10 ? .generation : .consumption   // "generation" / "consumption"
+            guard
+                let zaehlpunkt = try? Zaehlpunkt(
+                    utf8: UnsafeBufferPointer(start: UnsafeRawPointer(zp).assumingMemoryBound(to: UInt8.self), count: Int(zpLength)))
+            else { return }
+            let direction: Direction = dirLength == 10 ? .generation : .consumption  // "generation" / "consumption"
             guard let index = indexOf[PointKey(zaehlpunkt: zaehlpunkt, direction: direction)] else { return }
             try body(QuarterHour(index: startMs / 1000 / QuarterHour.seconds), index, mwh)
             count += 1
@@ -178,7 +223,10 @@ public final class MongoStore: ReadingStore {
             } catch let error as MongoError where error.isTransactionUnsupported {
                 session.abort()
                 transactions = false
-                FileHandle.standardError.write(Data("warning: \(location) has no transactions (not a replica set); a reader may see a day half-replaced while a rollup writes it\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "warning: \(location) has no transactions (not a replica set); a reader may see a day half-replaced while a rollup writes it\n"
+                            .utf8))
             } catch let error as MongoError where error.isWriteConflict && Date() < deadline {
                 session.abort()
                 Thread.sleep(forTimeInterval: delay)
@@ -202,31 +250,41 @@ public final class MongoStore: ReadingStore {
             let allocations = try db.bulk("allocations", session: session)
             try allocations.deleteMany(filter: BSONDocument(["community": .string(community.id), "day": .string(dayText)]))
             for (i, key) in points.enumerated() {
-                try allocations.insert(BSONDocument([
-                    "community": .string(community.id), "day": .string(dayText), "zaehlpunkt": .string(key.zaehlpunkt.description),
-                    "direction": .string(key.direction.rawValue), "ts": Self.date(dayStart), "quarter_hours": .int32(Int32(day.quarterHourCount)),
-                    "series": .binary(AllocationRecord.encode(day.interleavedSeries(ofPoint: i))),
-                ]))
+                try allocations.insert(
+                    BSONDocument([
+                        "community": .string(community.id), "day": .string(dayText), "zaehlpunkt": .string(key.zaehlpunkt.description),
+                        "direction": .string(key.direction.rawValue), "ts": Self.date(dayStart),
+                        "quarter_hours": .int32(Int32(day.quarterHourCount)),
+                        "series": .binary(AllocationRecord.encode(day.interleavedSeries(ofPoint: i))),
+                    ]))
             }
             _ = try allocations.execute()
             let days = try db.bulk("rollups_day", session: session)
             try days.deleteMany(filter: BSONDocument(["community": .string(community.id), "day": .string(dayText)]))
             for (i, key) in points.enumerated() {
-                try days.insert(MongoRollupDocuments.document(community: community.id, point: key, start: dayStart, totals: day.totals(ofPoint: i),
-                                                              extra: ("day", dayText)))
+                try days.insert(
+                    MongoRollupDocuments.document(
+                        community: community.id, point: key, start: dayStart, totals: day.totals(ofPoint: i),
+                        extra: ("day", dayText)))
             }
-            try days.insert(MongoRollupDocuments.document(community: community.id, point: nil, start: dayStart, totals: day.communityTotals,
-                                                          extra: ("day", dayText)))
+            try days.insert(
+                MongoRollupDocuments.document(
+                    community: community.id, point: nil, start: dayStart, totals: day.communityTotals,
+                    extra: ("day", dayText)))
             _ = try days.execute()
             let hourly = try db.bulk("rollups_hour", session: session)
             // By the day's start (every bucket document's ts), which the (community, ts) index finds.
             try hourly.deleteMany(filter: BSONDocument(["community": .string(community.id), "ts": Self.date(dayStart)]))
             for (i, key) in points.enumerated() {
-                try hourly.insert(MongoRollupDocuments.hourDocument(community: community.id, point: key, dayStart: dayStart, day: dayText,
-                                                                    dayTotals: day.totals(ofPoint: i), hours: hours.map { ($0.start, $0.points[i]) }))
+                try hourly.insert(
+                    MongoRollupDocuments.hourDocument(
+                        community: community.id, point: key, dayStart: dayStart, day: dayText,
+                        dayTotals: day.totals(ofPoint: i), hours: hours.map { ($0.start, $0.points[i]) }))
             }
-            try hourly.insert(MongoRollupDocuments.hourDocument(community: community.id, point: nil, dayStart: dayStart, day: dayText,
-                                                                dayTotals: day.communityTotals, hours: hours.map { ($0.start, $0.community) }))
+            try hourly.insert(
+                MongoRollupDocuments.hourDocument(
+                    community: community.id, point: nil, dayStart: dayStart, day: dayText,
+                    dayTotals: day.communityTotals, hours: hours.map { ($0.start, $0.community) }))
             _ = try hourly.execute()
             if let dirty {
                 let clear = try db.bulk("dirty_days", session: session)
@@ -250,12 +308,16 @@ public final class MongoStore: ReadingStore {
             for key in points {
                 var t = sums[key] ?? EnergyTotals()
                 t.expectedIntervals = expected
-                try months.insert(MongoRollupDocuments.document(community: community.id, point: key, start: start, totals: t,
-                                                                extra: ("month", month.description)))
+                try months.insert(
+                    MongoRollupDocuments.document(
+                        community: community.id, point: key, start: start, totals: t,
+                        extra: ("month", month.description)))
             }
             total.expectedIntervals = expected * points.count
-            try months.insert(MongoRollupDocuments.document(community: community.id, point: nil, start: start, totals: total,
-                                                            extra: ("month", month.description)))
+            try months.insert(
+                MongoRollupDocuments.document(
+                    community: community.id, point: nil, start: start, totals: total,
+                    extra: ("month", month.description)))
             _ = try months.execute()
         }
     }
@@ -268,12 +330,18 @@ public final class MongoStore: ReadingStore {
         try rollups("rollups_month", key: "month", community: community, from: from.description, to: to.description, of: points)
     }
 
-    private func rollups(_ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?) throws -> [StoredRollup] {
+    private func rollups(
+        _ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?
+    ) throws -> [StoredRollup] {
         var rows: [StoredRollup] = []
-        let filter = BSONDocument(["community": .string(community), key: .document(BSONDocument(["$gte": .string(from), "$lt": .string(to)]))])
+        let filter = BSONDocument([
+            "community": .string(community), key: .document(BSONDocument(["$gte": .string(from), "$lt": .string(to)])),
+        ])
         let wanted = points.map(Set.init)
         if let points { filter.append("zp", Self.anyOf(points)) }
-        try db.find(collection, filter: filter, options: BSONDocument(["sort": .document(BSONDocument(["ts": .int32(1), "zp": .int32(1)]))])) { doc in
+        try db.find(
+            collection, filter: filter, options: BSONDocument(["sort": .document(BSONDocument(["ts": .int32(1), "zp": .int32(1)]))])
+        ) { doc in
             guard let row = MongoRollupDocuments.row(doc) else { return }
             if let wanted, !(row.point.map(wanted.contains) ?? false) { return }
             rows.append(row)
@@ -286,23 +354,33 @@ public final class MongoStore: ReadingStore {
         .document(BSONDocument(["$in": .array(Array(Set(points.map(\.zaehlpunkt.description))).sorted().map(BSONValue.string))]))
     }
 
-    public func allocationSeries(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
-                                 _ body: (AllocationSeries) throws -> Void) throws {
-        let filter = BSONDocument(["community": .string(community),
-                                   "day": .document(BSONDocument(["$gte": .string(from.description), "$lt": .string(to.description)]))])
+    public func allocationSeries(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?,
+        _ body: (AllocationSeries) throws -> Void
+    ) throws {
+        let filter = BSONDocument([
+            "community": .string(community),
+            "day": .document(BSONDocument(["$gte": .string(from.description), "$lt": .string(to.description)])),
+        ])
         let wanted = points.map(Set.init)
         if let points { filter.append("zaehlpunkt", Self.anyOf(points)) }
-        try db.find("allocations", filter: filter,
-                    options: BSONDocument(["sort": .document(BSONDocument(["day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)]))])) { doc in
+        try db.find(
+            "allocations", filter: filter,
+            options: BSONDocument(["sort": .document(BSONDocument(["day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)]))])
+        ) { doc in
             guard let dayText = doc.string("day"), let date = try? LocalDate(dayText), let zpText = doc.string("zaehlpunkt"),
-                  let zp = try? Zaehlpunkt(zpText), let direction = doc.string("direction").flatMap(Direction.init(rawValue:)),
-                  let start = doc.int64("ts"), let count = doc.int64("quarter_hours"), let blob = doc.binary("series") else { return }
+                let zp = try? Zaehlpunkt(zpText), let direction = doc.string("direction").flatMap(Direction.init(rawValue:)),
+                let start = doc.int64("ts"), let count = doc.int64("quarter_hours"), let blob = doc.binary("series")
+            else { return }
             guard let series = AllocationRecord.decode(blob, quarterHours: Int(count)) else {
-                throw MongoError(server: pool.server, code: 0, message: "allocation record of \(zp) on \(date) does not hold \(count) quarter hours")
+                throw MongoError(
+                    server: pool.server, code: 0, message: "allocation record of \(zp) on \(date) does not hold \(count) quarter hours")
             }
             if let wanted, !wanted.contains(PointKey(zaehlpunkt: zp, direction: direction)) { return }
-            try body(AllocationSeries(date: date, point: PointKey(zaehlpunkt: zp, direction: direction),
-                                      firstQuarterHour: QuarterHour(index: start / 1000 / QuarterHour.seconds), interleaved: series))
+            try body(
+                AllocationSeries(
+                    date: date, point: PointKey(zaehlpunkt: zp, direction: direction),
+                    firstQuarterHour: QuarterHour(index: start / 1000 / QuarterHour.seconds), interleaved: series))
         }
     }
 }
