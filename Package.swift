@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.1.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         // Only the API tests use it directly (to mint tokens); jwt-kit depends on it anyway.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
@@ -31,6 +33,14 @@ let package = Package(
         .target(name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ"]),
         .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore", "EnergyMessaging"]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
+        // The jobs that write (rollup, billing) and the one runner they share.
+        .target(
+            name: "EnergyJobs",
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergyBilling",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]),
         .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
         .target(
             name: "EnergyAPI",
@@ -43,14 +53,16 @@ let package = Package(
         .executableTarget(
             name: "energy",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
+                "EnergyBilling",
                 "EnergyAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "EnergyBench",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
+                "EnergyBilling",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ], path: "Benchmarks/EnergyBench"),
@@ -58,8 +70,11 @@ let package = Package(
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
-        .testTarget(name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
-        .testTarget(name: "EnergyReportsTests", dependencies: ["EnergyReports", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(
+            name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(
+            name: "EnergyReportsTests",
+            dependencies: ["EnergyReports", "EnergyJobs", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(
             name: "EnergyCLITests",
             dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
@@ -67,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "EnergyAPITests",
             dependencies: [
-                "EnergyAPI", "EnergyCore", "EnergyStore", "EnergyReports", "EnergySimulator", "EnergyTestSupport",
+                "EnergyAPI", "EnergyCore", "EnergyStore", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport",
                 "EnergyBilling",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -78,7 +93,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "EnergyBillingTests",
-            dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergySimulator", "EnergyTestSupport"]),
+            dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -58,9 +58,9 @@ public final class APIMetrics: Sendable {
                 registry.makeGauge(descriptor: Self.lastRun, labels: labels).set(Double(latest.startedAt))
             }
             if let finished = mine.first(where: { $0.finishedAt != nil }) {
-                registry.makeGauge(descriptor: Self.lastFailed, labels: labels).set(Int64(finished.result?.outcome == "ok" ? 0 : 1))
+                registry.makeGauge(descriptor: Self.lastFailed, labels: labels).set(Int64(finished.result?.outcome == .ok ? 0 : 1))
             }
-            if let success = mine.first(where: { $0.result?.outcome == "ok" }), let at = success.finishedAt {
+            if let success = mine.first(where: { $0.result?.outcome == .ok }), let at = success.finishedAt {
                 registry.makeGauge(descriptor: Self.lastSuccess, labels: labels).set(Double(at))
             }
         }

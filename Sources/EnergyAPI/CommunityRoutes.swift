@@ -174,8 +174,9 @@ public struct CommunityRoutes: Sendable {
             ]))
     }
 
-    /// A final statement's file, written again from the stored data: the same figures give the
-    /// same bytes, and if the data changed since the statement was issued the answer is 409.
+    /// A final statement's file, rendered again from the stored data (no billing run, no files):
+    /// the same figures give the same bytes, and if the data changed since the statement was
+    /// issued the answer is 409.
     func statement(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let caller = try caller(context)
         let query = try QueryParameters(query: request.uri.query, allowed: ["format"])
@@ -199,20 +200,9 @@ public struct CommunityRoutes: Sendable {
         do { period = try BillingPeriod(found.period) } catch {
             throw APIError.internalError("statement \(number) has a stored period '\(found.period)' that does not parse")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("energy-statement-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let bytes: Data
         do {
-            bytes = try await store { store in
-                let result = try BillingRun(store: store, community: community).run(
-                    .init(
-                        period: period, mode: .final, formats: [format], directory: directory, allowIncomplete: true, threads: 1,
-                        onlyMember: found.memberID))
-                guard let file = result.files.first(where: { $0.hasSuffix("." + format.rawValue) }) else {
-                    throw APIError.internalError("statement \(number) was not written")
-                }
-                return try Data(contentsOf: URL(fileURLWithPath: file))
-            }
+            bytes = try await store { store in try IssuedStatementRenderer(store: store, community: community).render(found, as: format) }
         } catch let error as BillingError {
             throw APIError(.conflict, "statement_changed", "statement \(number) cannot be reproduced: \(error)")
         }
@@ -248,7 +238,7 @@ public struct CommunityRoutes: Sendable {
                                 ("id", .int(run.id)), ("command", .string(run.command)),
                                 ("started_at", .string(calendar.isoString(run.startedAt))),
                                 ("finished_at", .optional(run.finishedAt.map(calendar.isoString))),
-                                ("outcome", .optional(run.result?.outcome)),
+                                ("outcome", .optional(run.result?.outcome.rawValue)),
                                 ("first_day", .optional(run.result?.firstDay?.description)),
                                 ("last_day", .optional(run.result?.lastDay?.description)),
                                 ("days", run.result.map { .int($0.days) } ?? .null),

@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 import JWTKit
 
@@ -13,7 +14,7 @@ import FoundationNetworking
 public actor TokenVerifier {
     public let settings: OIDCSettings
     private let fetch: @Sendable (URL) async throws -> Data
-    private let now: @Sendable () -> Int64
+    private let clock: any WallClock
 
     private var keys = JWTKeyCollection()
     /// Per key id: its key type and the algorithm the JWKS pins it to (if any).
@@ -30,11 +31,11 @@ public actor TokenVerifier {
 
     public init(
         settings: OIDCSettings, fetch: (@Sendable (URL) async throws -> Data)? = nil,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        clock: any WallClock = SystemClock()
     ) {
         self.settings = settings
         self.fetch = fetch ?? TokenVerifier.httpGet
-        self.now = now
+        self.clock = clock
     }
 
     /// The caller a token stands for; 401 when it is not a valid token of our issuer for us, 403
@@ -75,7 +76,7 @@ public actor TokenVerifier {
         guard let aud = claims.aud?.value, aud.contains(settings.audience) else {
             throw .unauthorized("the token is not meant for audience '\(settings.audience)'")
         }
-        let t = now()
+        let t = clock.unixSeconds
         guard let exp = claims.exp?.value else { throw .unauthorized("the token has no expiry ('exp')") }
         guard Double(t - settings.clockSkewSeconds) < exp.timeIntervalSince1970 else { throw .unauthorized("the token has expired") }
         if let nbf = claims.nbf?.value, Double(t + settings.clockSkewSeconds) < nbf.timeIntervalSince1970 {
@@ -99,8 +100,8 @@ public actor TokenVerifier {
     public func load() async throws(APIError) { try await refresh(because: "start") }
 
     private func refreshIfStale() async throws(APIError) {
-        let clock = Date().timeIntervalSince1970
-        if let fetchedAt, clock - fetchedAt < settings.maximumKeyAgeSeconds { return }
+        let now = clock.now().timeIntervalSince1970
+        if let fetchedAt, now - fetchedAt < settings.maximumKeyAgeSeconds { return }
         try await refresh(because: fetchedAt == nil ? "no keys yet" : "keys older than \(Int(settings.maximumKeyAgeSeconds)) s")
     }
 
@@ -110,9 +111,9 @@ public actor TokenVerifier {
             try? await refreshing.value
             return
         }
-        let clock = Date().timeIntervalSince1970
-        if let lastAttempt, clock - lastAttempt < settings.minimumRefetchSeconds, fetchedAt != nil { return }
-        lastAttempt = clock
+        let now = clock.now().timeIntervalSince1970
+        if let lastAttempt, now - lastAttempt < settings.minimumRefetchSeconds, fetchedAt != nil { return }
+        lastAttempt = now
         let task = Task { try await self.fetchKeys() }
         refreshing = task
         defer { refreshing = nil }
@@ -153,7 +154,7 @@ public actor TokenVerifier {
         guard !loaded.isEmpty else { throw KeyFetchError("\(jwksURL) has no signing keys this server can use") }
         keys = collection
         known = loaded
-        fetchedAt = Date().timeIntervalSince1970
+        fetchedAt = clock.now().timeIntervalSince1970
     }
 
     static func jsonObject(base64URL: Substring) -> [String: Any]? {

@@ -19,6 +19,9 @@ public struct BillingRun {
     public let store: any ReadingStore
     public let community: Community
 
+    /// Stamps the issue date of final statements.
+    public var clock: any WallClock = SystemClock()
+
     public init(store: any ReadingStore, community: Community) {
         self.store = store
         self.community = community
@@ -93,7 +96,7 @@ public struct BillingRun {
                 let stored = try store.issueStatements(
                     requests, community: community.id, period: options.period.label,
                     from: options.period.from, to: options.period.to, year: options.period.year,
-                    issuedAt: Int64(Date().timeIntervalSince1970))
+                    issuedAt: clock.unixSeconds)
                 numbers = stored.map(\.number)
                 issuedOn = stored.first.map { community.calendar.localDate(containing: $0.issuedAt) }
             } else {

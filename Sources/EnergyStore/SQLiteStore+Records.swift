@@ -51,39 +51,28 @@ extension SQLiteStore {
         return issued
     }
 
-    public func issueStatements(
-        _ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
-        year: Int, issuedAt: Int64
-    ) throws -> [IssuedStatement] {
+    public func numberingStatements<T>(_ body: () throws -> T) throws -> T {
         // BEGIN IMMEDIATE takes the write lock first, so two runs cannot read the same last number.
-        try db.transaction {
-            if let clash = try issuedStatements(community: community, from: from, to: to).first {
-                throw StoreError.periodAlreadyIssued(period, issued: clash.period)
-            }
-            var sequence = Int(
-                try db.scalarInt(
-                    "SELECT MAX(sequence) FROM statements WHERE community = ?1 AND year = ?2",
-                    [.text(community), .integer(Int64(year))]) ?? 0)
-            let insert = try db.prepare(
-                """
-                INSERT INTO statements (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                """)
-            var issued: [IssuedStatement] = []
-            for request in requests {
-                sequence += 1
-                try insert.run([
-                    .text(community), .integer(Int64(year)), .integer(Int64(sequence)), .text(period),
-                    .text(from.description), .text(to.description), .text(request.memberID), .text(request.fingerprint),
-                    .integer(request.incomplete ? 1 : 0), .integer(issuedAt),
-                ])
-                issued.append(
-                    IssuedStatement(
-                        community: community, year: year, sequence: sequence, period: period, from: from, to: to,
-                        memberID: request.memberID, fingerprint: request.fingerprint,
-                        incomplete: request.incomplete, issuedAt: issuedAt))
-            }
-            return issued
+        try db.transaction { try body() }
+    }
+
+    public func lastStatementSequence(community: String, year: Int) throws -> Int {
+        Int(
+            try db.scalarInt(
+                "SELECT MAX(sequence) FROM statements WHERE community = ?1 AND year = ?2", [.text(community), .integer(Int64(year))]) ?? 0)
+    }
+
+    public func insertStatements(_ statements: [IssuedStatement]) throws {
+        let insert = try db.prepare(
+            """
+            INSERT INTO statements (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """)
+        for s in statements {
+            try insert.run([
+                .text(s.community), .integer(Int64(s.year)), .integer(Int64(s.sequence)), .text(s.period), .text(s.from.description),
+                .text(s.to.description), .text(s.memberID), .text(s.fingerprint), .integer(s.incomplete ? 1 : 0), .integer(s.issuedAt),
+            ])
         }
     }
 
@@ -104,7 +93,7 @@ extension SQLiteStore {
             WHERE id = ?1
             """
         ).run([
-            .integer(id), .integer(finishedAt), .text(result.outcome),
+            .integer(id), .integer(finishedAt), .text(result.outcome.rawValue),
             result.firstDay.map { .text($0.description) } ?? .null, result.lastDay.map { .text($0.description) } ?? .null,
             .integer(Int64(result.days)), .integer(Int64(result.readings)), .text(result.message),
         ])
@@ -124,7 +113,7 @@ extension SQLiteStore {
                 startedAt: statement.int64(3), finishedAt: statement.isNull(4) ? nil : statement.int64(4), result: nil)
             if !statement.isNull(4) {
                 run.result = JobRunResult(
-                    outcome: statement.text(5), firstDay: try? LocalDate(statement.text(6)),
+                    outcome: JobOutcome(stored: statement.text(5)), firstDay: try? LocalDate(statement.text(6)),
                     lastDay: try? LocalDate(statement.text(7)), days: Int(statement.int64(8)),
                     readings: Int(statement.int64(9)), message: statement.text(10))
             }

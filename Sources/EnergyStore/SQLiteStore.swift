@@ -6,16 +6,19 @@ import Foundation
 /// ```swift
 /// let store = try SQLiteStore(path: "energy.sqlite")
 /// ```
-public final class SQLiteStore: ReadingStore {
+public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog {
     let db: SQLiteConnection
     public let path: String
+    public let clock: any WallClock
+    public var upsertRules = UpsertRules()
     private var pointIDs: [PointKey: Int64] = [:]
     private var pointsByID: [Int64: PointKey] = [:]
 
     public var location: String { "sqlite:\(path)" }
 
-    public init(path: String) throws {
+    public init(path: String, clock: any WallClock = SystemClock()) throws {
         self.path = path
+        self.clock = clock
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StoreError.cannotOpen("sqlite:\(path)", "the folder \(directory) does not exist")
@@ -34,7 +37,7 @@ public final class SQLiteStore: ReadingStore {
         try loadPoints()
     }
 
-    public func openAnotherConnection() throws -> any ReadingStore { try SQLiteStore(path: path) }
+    public func openAnotherConnection() throws -> any ReadingStore { try SQLiteStore(path: path, clock: clock) }
 
     /// The schema version of the file (after opening, the newest).
     public func schemaVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
@@ -78,80 +81,74 @@ public final class SQLiteStore: ReadingStore {
         return id
     }
 
-    // MARK: Readings
+    // MARK: Readings (primitives of the shared upsert, ReadingLedgerBackend)
 
-    public func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary {
+    public func writingReadings<T>(_ body: () throws -> T) throws -> T { try db.transaction { try body() } }
+
+    public func insertIgnoringDuplicates(_ readings: [Reading], community: Community) throws -> [Bool] {
         let insert = try db.prepare(
             "INSERT INTO readings (start, point, mwh, quality) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (start, point) DO NOTHING")
+        var inserted = [Bool](repeating: false, count: readings.count)
+        var lastKey: PointKey?
+        var lastID: Int64 = 0
+        for (index, reading) in readings.enumerated() {
+            if reading.point != lastKey {
+                lastID = try pointID(reading.point)
+                lastKey = reading.point
+            }
+            try insert.bind(1, reading.start.startSeconds)
+            try insert.bind(2, lastID)
+            try insert.bind(3, reading.milliwattHours)
+            try insert.bind(4, Int64(reading.quality.code))
+            _ = try insert.step()
+            insert.reset()
+            inserted[index] = db.changes == 1
+        }
+        return inserted
+    }
+
+    public func storedValues(of readings: [Reading], at indices: [Int]) throws -> [Int: StoredReading] {
         let select = try db.prepare("SELECT mwh, quality FROM readings WHERE start = ?1 AND point = ?2")
+        var values: [Int: StoredReading] = [:]
+        for index in indices {
+            guard let id = pointIDs[readings[index].point] else { continue }
+            try select.bind(1, readings[index].start.startSeconds)
+            try select.bind(2, id)
+            defer { select.reset() }
+            guard try select.step() else { continue }
+            values[index] = StoredReading(
+                milliwattHours: select.int64(0), quality: Quality(code: Int(select.int64(1))) ?? .estimated)
+        }
+        return values
+    }
+
+    public func apply(_ updates: [ReadingUpdate], community: Community, recordedAt: Int64) throws {
         let update = try db.prepare("UPDATE readings SET mwh = ?3, quality = ?4 WHERE start = ?1 AND point = ?2")
         let correction = try db.prepare(
             """
             INSERT INTO corrections (point, start, old_mwh, new_mwh, old_quality, new_quality, recorded_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
-        let now = Int64(Date().timeIntervalSince1970)
-        var summary = UpsertSummary()
-        var offsets = community.calendar.offsetCache()
-        var dirty = Set<Int>()
-        var lastKey: PointKey?
-        var lastID: Int64 = 0
-        try db.transaction {
-            for reading in readings {
-                if reading.point != lastKey {
-                    lastID = try pointID(reading.point)
-                    lastKey = reading.point
-                }
-                let start = reading.start.startSeconds
-                let quality = Int64(reading.quality.code)
-                try insert.bind(1, start)
-                try insert.bind(2, lastID)
-                try insert.bind(3, reading.milliwattHours)
-                try insert.bind(4, quality)
-                _ = try insert.step()
-                insert.reset()
-                if db.changes == 1 {
-                    summary.inserted += 1
-                    dirty.insert(offsets.localDay(containing: start))
-                    continue
-                }
-                try select.bind(1, start)
-                try select.bind(2, lastID)
-                guard try select.step() else {
-                    select.reset()
-                    continue
-                }
-                let oldValue = select.int64(0)
-                let oldQuality = select.int64(1)
-                select.reset()
-                if oldValue == reading.milliwattHours && oldQuality == quality {
-                    summary.unchanged += 1
-                    continue
-                }
-                try update.run([.integer(start), .integer(lastID), .integer(reading.milliwattHours), .integer(quality)])
-                if oldValue == reading.milliwattHours {
-                    summary.unchanged += 1  // only the quality flag changed: the figures stand
-                    continue
-                }
-                try correction.run([
-                    .integer(lastID), .integer(start), .integer(oldValue), .integer(reading.milliwattHours),
-                    .integer(oldQuality), .integer(quality), .integer(now),
-                ])
-                summary.corrected += 1
-                dirty.insert(offsets.localDay(containing: start))
-            }
-            let mark = try db.prepare(
-                """
-                INSERT INTO dirty_days (community, day, version) VALUES (?1, ?2, 1)
-                ON CONFLICT (community, day) DO UPDATE SET version = version + 1
-                """)
-            for day in dirty {
-                let date = LocalDate(daysSinceEpoch: day)
-                try mark.run([.text(community.id), .text(date.description)])
-                summary.dirtyDays.insert(date)
-            }
+        for change in updates {
+            let id = try pointID(change.reading.point)
+            let start = change.reading.start.startSeconds
+            let quality = Int64(change.reading.quality.code)
+            try update.run([.integer(start), .integer(id), .integer(change.reading.milliwattHours), .integer(quality)])
+            guard change.isCorrection else { continue }
+            try correction.run([
+                .integer(id), .integer(start), .integer(change.old.milliwattHours), .integer(change.reading.milliwattHours),
+                .integer(Int64(change.old.quality.code)), .integer(quality), .integer(recordedAt),
+            ])
         }
-        return summary
+    }
+
+    public func markDirty(_ days: Set<LocalDate>, community: String) throws {
+        let mark = try db.prepare(
+            """
+            INSERT INTO dirty_days (community, day, version) VALUES (?1, ?2, 1)
+            ON CONFLICT (community, day) DO UPDATE SET version = version + 1
+            """)
+        for day in days { try mark.run([.text(community), .text(day.description)]) }
     }
 
     @discardableResult
@@ -248,40 +245,23 @@ public final class SQLiteStore: ReadingStore {
         statement.reset()
     }
 
-    public func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws {
-        let calendar = community.calendar
-        let expected = Int64(calendar.quarterHours(of: month).count)
-        let ids = try points.map { try pointID($0) }
-        let first = month.firstDay.description
-        let next = month.next.firstDay.description
+    public func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws {
+        let insert = try db.prepare(
+            """
+            INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
+                                       surplus_mwh, intervals, expected_intervals)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """)
         try db.transaction {
             try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([
-                .text(community.id), .text(month.description),
+                .text(community), .text(month.description),
             ])
-            try db.execute("CREATE TEMP TABLE IF NOT EXISTS month_points (point INTEGER PRIMARY KEY); DELETE FROM month_points;")
-            let add = try db.prepare("INSERT OR IGNORE INTO month_points (point) VALUES (?1)")
-            for id in ids { try add.run([.integer(id)]) }
-            try add.run([.integer(0)])
-            // Every point of the community gets a row, even with no day rolled up yet, so a missing
-            // month shows as 0 of N intervals rather than as nothing.
-            try db.prepare(
-                """
-                INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh,
-                                           grid_mwh, surplus_mwh, intervals, expected_intervals)
-                SELECT ?1, ?2, p.point, ?3,
-                       COALESCE(d.consumed, 0), COALESCE(d.produced, 0), COALESCE(d.shared, 0),
-                       COALESCE(d.grid, 0), COALESCE(d.surplus, 0), COALESCE(d.intervals, 0),
-                       CASE p.point WHEN 0 THEN ?6 * ?7 ELSE ?6 END
-                FROM month_points p
-                LEFT JOIN (SELECT point, SUM(consumed_mwh) AS consumed, SUM(produced_mwh) AS produced, SUM(shared_mwh) AS shared,
-                                  SUM(grid_mwh) AS grid, SUM(surplus_mwh) AS surplus, SUM(intervals) AS intervals
-                           FROM rollups_day WHERE community = ?1 AND day >= ?4 AND day < ?5 GROUP BY point) d
-                  ON d.point = p.point
-                """
-            ).run([
-                .text(community.id), .text(month.description), .integer(calendar.startOfMonth(month)),
-                .text(first), .text(next), .integer(expected), .integer(Int64(points.count)),
-            ])
+            try insert.bind(1, community)
+            try insert.bind(2, month.description)
+            for row in rows {
+                try insert.bind(4, row.bucketStart)
+                try bindTotals(insert, point: try row.point.map(pointID) ?? 0, row.totals)
+            }
         }
     }
 

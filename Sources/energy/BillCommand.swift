@@ -1,6 +1,7 @@
 import ArgumentParser
 import EnergyBilling
 import EnergyCore
+import EnergyJobs
 import Foundation
 
 struct BillCommand: ParsableCommand {
@@ -63,26 +64,7 @@ struct BillCommand: ParsableCommand {
             let options = BillingRun.Options(
                 period: try BillingPeriod(period), mode: mode == .final ? .final : .preview,
                 formats: try formats(), directory: out, allowIncomplete: allowIncomplete)
-            let runID = try store.startRun(BillingRun.commandName, community: community.id, startedAt: Int64(Date().timeIntervalSince1970))
-            let result: BillingRun.Result
-            do {
-                result = try BillingRun(store: store, community: community).run(options)
-            } catch {
-                try? store.finishRun(
-                    runID,
-                    .init(
-                        outcome: "failed", firstDay: options.period.from, lastDay: options.period.to.adding(days: -1),
-                        message: "\(mode.rawValue) \(period): \(String("\(error)".prefix(200)))"),
-                    finishedAt: Int64(Date().timeIntervalSince1970))
-                throw error
-            }
-            try store.finishRun(
-                runID,
-                .init(
-                    outcome: "ok", firstDay: options.period.from, lastDay: options.period.to.adding(days: -1),
-                    days: result.figures.days.count,
-                    message: "\(mode.rawValue) \(period): \(result.figures.statements.count) statements"),
-                finishedAt: Int64(Date().timeIntervalSince1970))
+            let result = try BillingJob(store: store, community: community).run(options)
             print(Self.summary(result, options: options))
         }
     }

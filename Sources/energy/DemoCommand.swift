@@ -1,6 +1,7 @@
 import ArgumentParser
 import EnergyBilling
 import EnergyCore
+import EnergyJobs
 import EnergyReports
 import EnergySimulator
 import EnergyStore

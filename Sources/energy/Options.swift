@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyJobs
 import EnergyReports
 import EnergyStore
 import Foundation
@@ -120,7 +121,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw exit
     } catch let validation as ValidationError {
         throw validation
-    } catch let held as RollupJob.LeaseHeld {
+    } catch let held as LeaseHeld {
         throw held
     } catch {
         throw fail(error)

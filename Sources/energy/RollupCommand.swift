@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyJobs
 import EnergyReports
 import Foundation
 
@@ -37,7 +38,7 @@ struct RollupCommand: ParsableCommand {
     func run() throws {
         do {
             try rollup()
-        } catch let held as RollupJob.LeaseHeld {
+        } catch let held as LeaseHeld {
             throw fail(held, code: Self.leaseHeldExitCode)
         }
     }

@@ -30,7 +30,7 @@ struct RunsCommand: ParsableCommand {
                 let days = r.flatMap { result in result.firstDay.map { "\($0)…\(result.lastDay ?? $0) (\(result.days))" } } ?? ""
                 table.add([
                     "\(run.id)", run.command, run.community, UTCTimestamp.format(run.startedAt),
-                    run.finishedAt.map { "\($0 - run.startedAt)" } ?? "", r?.outcome ?? "running", days,
+                    run.finishedAt.map { "\($0 - run.startedAt)" } ?? "", r?.outcome.rawValue ?? "running", days,
                     r.map { "\($0.readings)" } ?? "", r?.message ?? "",
                 ])
             }

@@ -1,6 +1,7 @@
 import EnergyAPI
 import EnergyBilling
 import EnergyCore
+import EnergyJobs
 import EnergyReports
 import EnergyStore
 import EnergyTestSupport

@@ -1,5 +1,6 @@
 import EnergyBilling
 import EnergyCore
+import EnergyJobs
 import EnergyReports
 import EnergyTestSupport
 import Foundation

@@ -175,7 +175,7 @@ final class TestDatabase {
         #expect(final.partial.isEmpty && final.complete >= 40)
         #expect(try mongo.store().dirtyDays(community: "eeg-cli").isEmpty)
         let runs = try mongo.store().jobRuns(community: "eeg-cli", limit: 5)
-        #expect(runs.first?.result?.outcome == "ok" && runs.count == 2)
+        #expect(runs.first?.result?.outcome == .ok && runs.count == 2)
         #expect(runs.last?.result == nil)  // the killed run never finished
     }
 }

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyJobs
 import EnergyReports
 import EnergySimulator
 import EnergyStore

@@ -193,7 +193,7 @@ final class TestStore {
         try store.finishRun(
             id,
             JobRunResult(
-                outcome: "ok", firstDay: try LocalDate("2026-10-01"), lastDay: try LocalDate("2026-10-31"),
+                outcome: .ok, firstDay: try LocalDate("2026-10-01"), lastDay: try LocalDate("2026-10-31"),
                 days: 31, readings: 5), finishedAt: 160)
         let run = try #require(try store.jobRuns(community: "c", limit: 5).first)
         let lastDay = try LocalDate("2026-10-31")

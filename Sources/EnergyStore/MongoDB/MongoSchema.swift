@@ -124,31 +124,4 @@ enum MongoRollupDocuments {
             expectedIntervals: Int(doc.int64("expected_intervals") ?? 0))
         return StoredRollup(bucketStart: ts / 1000, point: point, totals: totals)
     }
-
-    struct HourBucket {
-        var start: Int64
-        var points: [EnergyTotals]
-        var community = EnergyTotals()
-    }
-
-    /// The day's local-hour buckets (23, 24 or 25), per point and for the community.
-    static func hourBuckets(_ day: DayAllocation, calendar: LocalCalendar) -> [HourBucket] {
-        var buckets: [HourBucket] = []
-        var offsets = calendar.offsetCache()
-        let n = day.pointCount
-        for q in 0..<day.quarterHourCount {
-            let seconds = day.firstQuarterHour.startSeconds + Int64(q) * QuarterHour.seconds
-            let start = offsets.startOfHour(containing: seconds)
-            if buckets.last?.start != start {
-                buckets.append(HourBucket(start: start, points: [EnergyTotals](repeating: EnergyTotals(), count: n)))
-            }
-            let b = buckets.count - 1
-            for i in 0..<n {
-                let t = EnergyTotals.point(direction: day.directions[i], value: day.values[q * n + i], share: day.shares[q * n + i])
-                buckets[b].points[i].add(t)
-            }
-            buckets[b].community.add(day.community[q])
-        }
-        return buckets
-    }
 }

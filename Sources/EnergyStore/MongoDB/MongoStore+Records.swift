@@ -29,50 +29,50 @@ extension MongoStore {
         return issued
     }
 
-    public func issueStatements(
-        _ requests: [StatementRequest], community: String, period: String, from: LocalDate, to: LocalDate,
-        year: Int, issuedAt: Int64
-    ) throws -> [IssuedStatement] {
-        var issued: [IssuedStatement] = []
+    public func numberingStatements<T>(_ body: () throws -> T) throws -> T {
         // The number is part of _id, so two runs that read the same last number cannot both
         // insert it: the second one's transaction fails as a whole and issues nothing.
+        var result: T?
         try atomically { session in
-            issued = []
-            if let clash = try issuedStatements(community: community, from: from, to: to).first {
-                throw StoreError.periodAlreadyIssued(period, issued: clash.period)
-            }
-            var sequence = 0
-            try db.find(
-                "statements", filter: BSONDocument(["community": .string(community), "year": .int64(Int64(year))]),
-                options: BSONDocument(["sort": .document(BSONDocument(["sequence": .int32(-1)])), "limit": .int64(1)])
-            ) { doc in
-                sequence = Int(doc.int64("sequence") ?? 0)
-            }
-            let insert = try db.bulk("statements", session: session)
-            for request in requests {
-                sequence += 1
-                try insert.insert(
-                    BSONDocument([
-                        "_id": .string("\(community)/\(year)/\(sequence)"), "community": .string(community), "year": .int64(Int64(year)),
-                        "sequence": .int64(Int64(sequence)), "period": .string(period), "first_day": .string(from.description),
-                        "end_day": .string(to.description), "member": .string(request.memberID),
-                        "fingerprint": .string(request.fingerprint),
-                        "incomplete": .int32(request.incomplete ? 1 : 0), "issued_at": Self.date(issuedAt),
-                    ]))
-                issued.append(
-                    IssuedStatement(
-                        community: community, year: year, sequence: sequence, period: period, from: from, to: to,
-                        memberID: request.memberID, fingerprint: request.fingerprint,
-                        incomplete: request.incomplete, issuedAt: issuedAt))
-            }
-            let result = try insert.execute()
-            guard result.duplicateIndices.isEmpty else {
-                throw MongoError(
-                    server: pool.server, code: 11000,
-                    message: "statement numbers of \(community) \(year) were taken by another billing run at the same time; run it again")
-            }
+            numberingSession = session
+            defer { numberingSession = nil }
+            result = try body()
         }
-        return issued
+        guard let result else { throw MongoError(server: pool.server, code: 0, message: "statement numbering returned nothing") }
+        return result
+    }
+
+    public func lastStatementSequence(community: String, year: Int) throws -> Int {
+        var sequence = 0
+        try db.find(
+            "statements", filter: BSONDocument(["community": .string(community), "year": .int64(Int64(year))]),
+            options: BSONDocument(["sort": .document(BSONDocument(["sequence": .int32(-1)])), "limit": .int64(1)])
+        ) { doc in
+            sequence = Int(doc.int64("sequence") ?? 0)
+        }
+        return sequence
+    }
+
+    public func insertStatements(_ statements: [IssuedStatement]) throws {
+        guard let first = statements.first else { return }
+        let insert = try db.bulk("statements", session: numberingSession)
+        for s in statements {
+            try insert.insert(
+                BSONDocument([
+                    "_id": .string("\(s.community)/\(s.year)/\(s.sequence)"), "community": .string(s.community),
+                    "year": .int64(Int64(s.year)), "sequence": .int64(Int64(s.sequence)), "period": .string(s.period),
+                    "first_day": .string(s.from.description), "end_day": .string(s.to.description), "member": .string(s.memberID),
+                    "fingerprint": .string(s.fingerprint), "incomplete": .int32(s.incomplete ? 1 : 0), "issued_at": Self.date(s.issuedAt),
+                ]))
+        }
+        let result = try insert.execute()
+        guard result.duplicateIndices.isEmpty else {
+            throw MongoError(
+                server: pool.server, code: 11000,
+                message:
+                    "statement numbers of \(first.community) \(first.year) were taken by another billing run at the same time; run it again"
+            )
+        }
     }
 
     // MARK: Benchmark baseline
@@ -165,7 +165,7 @@ extension MongoStore {
             update: BSONDocument([
                 "$set": .document(
                     BSONDocument([
-                        "finished_at": Self.date(finishedAt), "outcome": .string(result.outcome),
+                        "finished_at": Self.date(finishedAt), "outcome": .string(result.outcome.rawValue),
                         "first_day": result.firstDay.map { .string($0.description) } ?? .null,
                         "last_day": result.lastDay.map { .string($0.description) } ?? .null,
                         "days": .int64(Int64(result.days)), "readings": .int64(Int64(result.readings)), "message": .string(result.message),
@@ -190,7 +190,8 @@ extension MongoStore {
                 startedAt: started / 1000, finishedAt: doc.int64("finished_at").map { $0 / 1000 }, result: nil)
             if run.finishedAt != nil {
                 run.result = JobRunResult(
-                    outcome: doc.string("outcome") ?? "", firstDay: doc.string("first_day").flatMap { try? LocalDate($0) },
+                    outcome: JobOutcome(stored: doc.string("outcome") ?? ""),
+                    firstDay: doc.string("first_day").flatMap { try? LocalDate($0) },
                     lastDay: doc.string("last_day").flatMap { try? LocalDate($0) }, days: Int(doc.int64("days") ?? 0),
                     readings: Int(doc.int64("readings") ?? 0), message: doc.string("message") ?? "")
             }

@@ -10,146 +10,148 @@ import Foundation
 /// ```swift
 /// let store = try MongoStore(uri: "mongodb://127.0.0.1:27017/energy")
 /// ```
-public final class MongoStore: ReadingStore {
+public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog {
     let pool: MongoClientPool
     let db: MongoConnection
     private var transactions = true
+    public let clock: any WallClock
+    public var upsertRules = UpsertRules()
+    /// The transaction `numberingStatements` runs in, for `insertStatements`.
+    var numberingSession: MongoSession?
 
     public var location: String { "mongodb://\(pool.server)" }
 
-    public convenience init(uri: String) throws {
-        try self.init(pool: MongoClientPool(uri: uri))
+    public convenience init(uri: String, clock: any WallClock = SystemClock()) throws {
+        try self.init(pool: MongoClientPool(uri: uri), clock: clock)
         try db.command(BSONDocument(["ping": .int32(1)]), database: "admin")
         try MongoSchema.createIndexes(db)
     }
 
-    private init(pool: MongoClientPool) throws {
+    private init(pool: MongoClientPool, clock: any WallClock) throws {
         self.pool = pool
+        self.clock = clock
         db = pool.connection()
     }
 
-    public func openAnotherConnection() throws -> any ReadingStore { try MongoStore(pool: pool) }
+    public func openAnotherConnection() throws -> any ReadingStore { try MongoStore(pool: pool, clock: clock) }
 
     static func date(_ seconds: Int64) -> BSONValue { .date(seconds * 1000) }
 
-    // MARK: Readings
+    // MARK: Readings (primitives of the shared upsert, ReadingLedgerBackend)
 
-    public func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary {
-        var summary = UpsertSummary()
-        guard !readings.isEmpty else { return summary }
-        var offsets = community.calendar.offsetCache()
-        var dirty = Set<Int>()
+    /// No transaction: each primitive is one bulk write, and a reading written twice is harmless
+    /// (the upsert is idempotent), so an interrupted batch is completed by sending it again.
+    public func writingReadings<T>(_ body: () throws -> T) throws -> T { try body() }
+
+    static func readingDocument(_ reading: Reading, community: String) -> BSONDocument {
+        BSONDocument([
+            "community": .string(community), "zaehlpunkt": .string(reading.point.zaehlpunkt.description),
+            "start": date(reading.start.startSeconds), "direction": .string(reading.point.direction.rawValue),
+            "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
+            "quality": .string(reading.quality.rawValue),
+        ])
+    }
+
+    public func insertIgnoringDuplicates(_ readings: [Reading], community: Community) throws -> [Bool] {
         let bulk = try db.bulk("readings")
-        var zaehlpunkte = Set<String>()
-        var texts: [String] = []
-        texts.reserveCapacity(readings.count)
-        var lastPoint: PointKey?
-        var lastText = ""
-        for reading in readings {
-            if reading.point != lastPoint {
-                lastPoint = reading.point
-                lastText = reading.point.zaehlpunkt.description
-                zaehlpunkte.insert(lastText)
-            }
-            texts.append(lastText)
-            // A plain insert: the unique index turns a reading that is there already into a
-            // duplicate-key error for that one operation, which is compared below.
-            try bulk.insert(
+        // A plain insert: the unique index turns a reading that is there already into a
+        // duplicate-key error for that one operation.
+        for reading in readings { try bulk.insert(Self.readingDocument(reading, community: community.id)) }
+        let result = try bulk.execute()
+        var inserted = [Bool](repeating: true, count: readings.count)
+        for index in result.duplicateIndices where index >= 0 && index < readings.count { inserted[index] = false }
+        return inserted
+    }
+
+    private struct ReadingKey: Hashable {
+        var zaehlpunkt: String
+        var direction: String
+        var start: Int64
+        init(_ reading: Reading) {
+            zaehlpunkt = reading.point.zaehlpunkt.description
+            direction = reading.point.direction.rawValue
+            start = reading.start.startSeconds
+        }
+        init(zaehlpunkt: String, direction: String, start: Int64) {
+            self.zaehlpunkt = zaehlpunkt
+            self.direction = direction
+            self.start = start
+        }
+        var filter: BSONDocument {
+            BSONDocument(["zaehlpunkt": .string(zaehlpunkt), "start": MongoStore.date(start), "direction": .string(direction)])
+        }
+    }
+
+    public func storedValues(of readings: [Reading], at indices: [Int]) throws -> [Int: StoredReading] {
+        guard !indices.isEmpty else { return [:] }
+        let starts = indices.map { readings[$0].start.startSeconds }
+        let zaehlpunkte = Set(indices.map { readings[$0].point.zaehlpunkt.description })
+        var stored: [ReadingKey: StoredReading] = [:]
+        try db.find(
+            "readings",
+            filter: BSONDocument([
+                "zaehlpunkt": .document(BSONDocument(["$in": .array(zaehlpunkte.sorted().map { .string($0) })])),
+                "start": .document(BSONDocument(["$gte": Self.date(starts.min() ?? 0), "$lte": Self.date(starts.max() ?? 0)])),
+            ]),
+            options: BSONDocument([
+                "projection": .document(
+                    BSONDocument([
+                        "zaehlpunkt": .int32(1), "direction": .int32(1), "start": .int32(1), "mwh": .int32(1), "quality": .int32(1),
+                    ]))
+            ])
+        ) { doc in
+            guard let zp = doc.string("zaehlpunkt"), let direction = doc.string("direction"), let start = doc.int64("start"),
+                let mwh = doc.int64("mwh")
+            else { return }
+            stored[ReadingKey(zaehlpunkt: zp, direction: direction, start: start / 1000)] = StoredReading(
+                milliwattHours: mwh, quality: doc.string("quality").flatMap(Quality.init(rawValue:)) ?? .measured)
+        }
+        var values: [Int: StoredReading] = [:]
+        for index in indices { values[index] = stored[ReadingKey(readings[index])] }
+        return values
+    }
+
+    public func apply(_ updates: [ReadingUpdate], community: Community, recordedAt: Int64) throws {
+        let fixes = try db.bulk("readings")
+        let log = try db.bulk("corrections")
+        var corrections = 0
+        for change in updates {
+            let key = ReadingKey(change.reading)
+            try fixes.updateOne(
+                filter: key.filter,
+                update: BSONDocument([
+                    "$set": .document(
+                        BSONDocument([
+                            "mwh": .int64(change.reading.milliwattHours), "kwh": .double(Double(change.reading.milliwattHours) / 1_000_000),
+                            "quality": .string(change.reading.quality.rawValue),
+                        ]))
+                ]), upsert: false)
+            guard change.isCorrection else { continue }
+            corrections += 1
+            try log.insert(
                 BSONDocument([
-                    "community": .string(community.id), "zaehlpunkt": .string(lastText), "start": Self.date(reading.start.startSeconds),
-                    "direction": .string(reading.point.direction.rawValue), "mwh": .int64(reading.milliwattHours),
-                    "kwh": .double(Double(reading.milliwattHours) / 1_000_000), "quality": .string(reading.quality.rawValue),
+                    "community": .string(community.id), "zaehlpunkt": .string(key.zaehlpunkt), "direction": .string(key.direction),
+                    "start": Self.date(key.start), "old_mwh": .int64(change.old.milliwattHours),
+                    "new_mwh": .int64(change.reading.milliwattHours), "old_quality": .string(change.old.quality.rawValue),
+                    "new_quality": .string(change.reading.quality.rawValue), "recorded_at": Self.date(recordedAt),
                 ]))
         }
-        let result = try bulk.execute()
-        var isNew = [Bool](repeating: true, count: readings.count)
-        for index in result.duplicateIndices where index >= 0 && index < readings.count { isNew[index] = false }
-        for (index, new) in isNew.enumerated() where new {
-            summary.inserted += 1
-            dirty.insert(offsets.localDay(containing: readings[index].start.startSeconds))
-        }
-        if summary.inserted < readings.count {
-            // Compare the readings that were there already: unchanged, or a correction.
-            struct Key: Hashable {
-                var zp: String
-                var direction: String
-                var start: Int64
-            }
-            var stored: [Key: (Int64, String)] = [:]
-            let starts = readings.map(\.start.startSeconds)
-            try db.find(
-                "readings",
-                filter: BSONDocument([
-                    "zaehlpunkt": .document(BSONDocument(["$in": .array(zaehlpunkte.sorted().map { .string($0) })])),
-                    "start": .document(BSONDocument(["$gte": Self.date(starts.min() ?? 0), "$lte": Self.date(starts.max() ?? 0)])),
+        _ = try fixes.execute()
+        if corrections > 0 { _ = try log.execute() }
+    }
+
+    public func markDirty(_ days: Set<LocalDate>, community: String) throws {
+        let marks = try db.bulk("dirty_days")
+        for day in days {
+            try marks.updateOne(
+                filter: BSONDocument(["_id": .string("\(community)/\(day)")]),
+                update: BSONDocument([
+                    "$set": .document(BSONDocument(["community": .string(community), "day": .string(day.description)])),
+                    "$inc": .document(BSONDocument(["version": .int64(1)])),
                 ]),
-                options: BSONDocument([
-                    "projection": .document(
-                        BSONDocument([
-                            "zaehlpunkt": .int32(1), "direction": .int32(1), "start": .int32(1),
-                            "mwh": .int32(1), "quality": .int32(1),
-                        ]))
-                ])
-            ) { doc in
-                guard let zp = doc.string("zaehlpunkt"), let dir = doc.string("direction"), let start = doc.int64("start"),
-                    let mwh = doc.int64("mwh")
-                else { return }
-                stored[Key(zp: zp, direction: dir, start: start / 1000)] = (mwh, doc.string("quality") ?? "measured")
-            }
-            let fixes = try db.bulk("readings")
-            let log = try db.bulk("corrections")
-            let now = Int64(Date().timeIntervalSince1970)
-            for (i, reading) in readings.enumerated() where !isNew[i] {
-                let key = Key(zp: texts[i], direction: reading.point.direction.rawValue, start: reading.start.startSeconds)
-                guard let (oldValue, oldQuality) = stored[key] else { continue }
-                if oldValue == reading.milliwattHours && oldQuality == reading.quality.rawValue {
-                    summary.unchanged += 1
-                    continue
-                }
-                try fixes.updateOne(
-                    filter: BSONDocument([
-                        "zaehlpunkt": .string(key.zp), "start": Self.date(key.start), "direction": .string(key.direction),
-                    ]),
-                    update: BSONDocument([
-                        "$set": .document(
-                            BSONDocument([
-                                "mwh": .int64(reading.milliwattHours), "kwh": .double(Double(reading.milliwattHours) / 1_000_000),
-                                "quality": .string(reading.quality.rawValue),
-                            ]))
-                    ]),
-                    upsert: false)
-                if oldValue == reading.milliwattHours {
-                    summary.unchanged += 1  // only the quality flag changed: the figures stand
-                    continue
-                }
-                try log.insert(
-                    BSONDocument([
-                        "community": .string(community.id), "zaehlpunkt": .string(key.zp), "direction": .string(key.direction),
-                        "start": Self.date(key.start), "old_mwh": .int64(oldValue), "new_mwh": .int64(reading.milliwattHours),
-                        "old_quality": .string(oldQuality), "new_quality": .string(reading.quality.rawValue), "recorded_at": Self.date(now),
-                    ]))
-                summary.corrected += 1
-                dirty.insert(offsets.localDay(containing: reading.start.startSeconds))
-            }
-            _ = try fixes.execute()
-            _ = try log.execute()
+                upsert: true)
         }
-        if !dirty.isEmpty {
-            let marks = try db.bulk("dirty_days")
-            for day in dirty {
-                let date = LocalDate(daysSinceEpoch: day)
-                try marks.updateOne(
-                    filter: BSONDocument(["_id": .string("\(community.id)/\(date)")]),
-                    update: BSONDocument([
-                        "$set": .document(BSONDocument(["community": .string(community.id), "day": .string(date.description)])),
-                        "$inc": .document(BSONDocument(["version": .int64(1)])),
-                    ]),
-                    upsert: true)
-                summary.dirtyDays.insert(date)
-            }
-            _ = try marks.execute()
-        }
-        return summary
+        _ = try marks.execute()
     }
 
     @discardableResult
@@ -160,8 +162,10 @@ public final class MongoStore: ReadingStore {
         var indexOf: [PointKey: Int] = [:]
         for (i, key) in points.enumerated() { indexOf[key] = i }
         var count = 0
+        // By point, not by community: a reading is stored once, whichever community stored it
+        // (the contract in ReadingStore.swift); the reading_key index serves this.
         let filter = BSONDocument([
-            "community": .string(community),
+            "zaehlpunkt": Self.anyOf(points),
             "start": .document(
                 BSONDocument([
                     "$gte": Self.date(range.lowerBound.startSeconds),
@@ -245,7 +249,7 @@ public final class MongoStore: ReadingStore {
     public func saveDay(_ day: DayAllocation, community: Community, points: [PointKey], clearing dirty: DirtyDay?) throws {
         let dayText = day.date.description
         let dayStart = day.firstQuarterHour.startSeconds
-        let hours = MongoRollupDocuments.hourBuckets(day, calendar: community.calendar)
+        let hours = day.hourBuckets(calendar: community.calendar)
         try atomically { session in
             let allocations = try db.bulk("allocations", session: session)
             try allocations.deleteMany(filter: BSONDocument(["community": .string(community.id), "day": .string(dayText)]))
@@ -294,30 +298,16 @@ public final class MongoStore: ReadingStore {
         }
     }
 
-    public func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws {
-        let expected = community.calendar.quarterHours(of: month).count
-        let start = community.calendar.startOfMonth(month)
-        var sums: [PointKey: EnergyTotals] = [:]
-        var total = EnergyTotals()
-        for row in try dayRollups(community: community.id, from: month.firstDay, to: month.next.firstDay) {
-            if let point = row.point { sums[point, default: EnergyTotals()].add(row.totals) } else { total.add(row.totals) }
-        }
+    public func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws {
         try atomically { session in
             let months = try db.bulk("rollups_month", session: session)
-            try months.deleteMany(filter: BSONDocument(["community": .string(community.id), "month": .string(month.description)]))
-            for key in points {
-                var t = sums[key] ?? EnergyTotals()
-                t.expectedIntervals = expected
+            try months.deleteMany(filter: BSONDocument(["community": .string(community), "month": .string(month.description)]))
+            for row in rows {
                 try months.insert(
                     MongoRollupDocuments.document(
-                        community: community.id, point: key, start: start, totals: t,
+                        community: community, point: row.point, start: row.bucketStart, totals: row.totals,
                         extra: ("month", month.description)))
             }
-            total.expectedIntervals = expected * points.count
-            try months.insert(
-                MongoRollupDocuments.document(
-                    community: community.id, point: nil, start: start, totals: total,
-                    extra: ("month", month.description)))
             _ = try months.execute()
         }
     }
@@ -350,7 +340,7 @@ public final class MongoStore: ReadingStore {
     }
 
     /// `{"$in": [zaehlpunkte]}`: values the store built from parsed `Zaehlpunkt`s, never client text.
-    private static func anyOf(_ points: [PointKey]) -> BSONValue {
+    static func anyOf(_ points: [PointKey]) -> BSONValue {
         .document(BSONDocument(["$in": .array(Array(Set(points.map(\.zaehlpunkt.description))).sorted().map(BSONValue.string))]))
     }
 

@@ -18,9 +18,13 @@ public struct RollupJob {
     /// blocks the next one for at most this long.
     public var leaseSeconds = RollupJob.defaultLeaseSeconds
 
-    public init(store: any ReadingStore, community: Community) {
+    /// Leases, the job log, logging and metrics.
+    public var runner: JobRunner
+
+    public init(store: any ReadingStore, community: Community, runner: JobRunner? = nil) {
         self.store = store
         self.community = community
+        self.runner = runner ?? JobRunner(store: store)
     }
 
     /// Which days to do.
@@ -53,7 +57,7 @@ public struct RollupJob {
             let yesterday = today.adding(days: -1)
             days.insert(yesterday)
             let previous = try store.jobRuns(community: community.id, limit: 50)
-                .first { $0.command == Self.commandName && $0.result?.outcome == "ok" && $0.result?.lastDay != nil }
+                .first { $0.command == Self.commandName && $0.succeeded && $0.result?.lastDay != nil }
             if var day = previous?.result?.lastDay?.adding(days: 1) {
                 while day < yesterday {
                     days.insert(day)
@@ -72,44 +76,20 @@ public struct RollupJob {
         public var community: EnergyTotals
     }
 
-    /// Another run of the same community holds the lease.
-    public struct LeaseHeld: Error, CustomStringConvertible {
-        public var community: String
-        public var lease: Lease
-        public var description: String {
-            "another rollup of community '\(community)' is running (\(lease.holder), lease until \(UTCTimestamp.format(lease.expires))); not starting a second one"
-        }
-    }
-
     public static let defaultLeaseSeconds: Int64 = 300
 
     /// Computes and stores every day of the plan, then the months they fall in. `progress` is
     /// called after each day with (done, total). Only one run per community works at a time
-    /// (throws `LeaseHeld` otherwise); each run is recorded in the job log.
+    /// (throws ``LeaseHeld`` otherwise); each run is recorded in the job log.
     public func run(_ plan: Plan, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
-        let leaseName = "\(Self.commandName)/\(community.id)"
-        let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
-        if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: leaseSeconds) {
-            throw LeaseHeld(community: community.id, lease: other)
-        }
-        defer { try? store.releaseLease(leaseName, holder: holder) }
-        let renew = { () throws -> Void in
-            if let other = try store.acquireLease(leaseName, holder: holder, now: Self.now(), seconds: leaseSeconds) {
-                throw LeaseHeld(community: community.id, lease: other)
-            }
-        }
-        let runID = try store.startRun(Self.commandName, community: community.id, startedAt: Self.now())
-        do {
-            let result = try compute(plan, renewLease: renew, progress: progress)
-            try store.finishRun(
-                runID,
-                JobRunResult(
-                    outcome: "ok", firstDay: result.days.first, lastDay: result.days.last,
-                    days: result.days.count, readings: result.readings), finishedAt: Self.now())
-            return result
-        } catch {
-            try? store.finishRun(runID, JobRunResult(outcome: "failed", message: "\(error)"), finishedAt: Self.now())
-            throw error
+        let lease = JobRunner.LeaseRequest(
+            name: "\(Self.commandName)/\(community.id)", seconds: leaseSeconds, work: "rollup of community '\(community.id)'")
+        return try runner.run(Self.commandName, community: community.id, lease: lease) { context in
+            let result = try compute(plan, renewLease: context.renewLease, progress: progress)
+            return (
+                result,
+                JobSummary(firstDay: result.days.first, lastDay: result.days.last, days: result.days.count, readings: result.readings)
+            )
         }
     }
 
@@ -140,5 +120,4 @@ public struct RollupJob {
         return Result(days: plan.days, readings: readings, months: months.sorted(), community: total)
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 }

@@ -1,0 +1,131 @@
+import EnergyCore
+import EnergyStore
+import Foundation
+import Logging
+import Metrics
+
+/// Runs a job that writes (rollup, billing) the one way every such job runs: under a lease if it
+/// needs one, recorded in the store's job log with a typed outcome, its days and counts, logged
+/// (at debug level: the commands print their own summary and errors for people), and counted in
+/// metrics (`energy_job_runs_total{command,outcome}`,
+/// `energy_job_duration_seconds{command}`).
+///
+/// ```swift
+/// let runner = JobRunner(store: store, clock: SystemClock(), logger: Logger(label: "energy.rollup"))
+/// let days = try runner.run("rollup", community: "eeg-demo", lease: .init(name: "rollup/eeg-demo", seconds: 300, work: "rollup")) { context in
+///     try context.renewLease()
+///     return (31, JobSummary(days: 31))
+/// }
+/// ```
+public struct JobRunner {
+    public let store: any ReadingStore
+    public let clock: any WallClock
+    public var logger: Logger
+
+    public init(store: any ReadingStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "energy.jobs")) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// A lease that keeps two runs of the same work apart.
+    public struct LeaseRequest: Sendable {
+        public var name: String
+        public var seconds: Int64
+        /// The work the lease guards, for the message when it is held ("rollup of community 'x'").
+        public var work: String
+        public init(name: String, seconds: Int64, work: String) {
+            self.name = name
+            self.seconds = seconds
+            self.work = work
+        }
+    }
+
+    /// What a running job can do: renew its lease (throws ``LeaseHeld`` if another holder took it).
+    public struct Context {
+        let renew: () throws -> Void
+        public let clock: any WallClock
+        public func renewLease() throws { try renew() }
+    }
+
+    /// Runs `body`. `failure` is what the job log says about a failed run (days, a message prefix).
+    /// Throws ``LeaseHeld`` without running `body` while another holder has the lease.
+    public func run<T>(
+        _ command: String, community: String, lease: LeaseRequest? = nil, failure: JobSummary = JobSummary(),
+        _ body: (Context) throws -> (T, JobSummary)
+    ) throws -> T {
+        let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        let take = { () throws -> Void in
+            guard let lease else { return }
+            if let other = try store.acquireLease(lease.name, holder: holder, now: clock.unixSeconds, seconds: lease.seconds) {
+                throw LeaseHeld(work: lease.work, lease: other)
+            }
+        }
+        try take()
+        defer { if let lease { try? store.releaseLease(lease.name, holder: holder) } }
+        let started = clock.now()
+        let runID = try store.startRun(command, community: community, startedAt: clock.unixSeconds)
+        var log = logger
+        log[metadataKey: "command"] = "\(command)"
+        log[metadataKey: "community"] = "\(community)"
+        log[metadataKey: "run"] = "\(runID)"
+        log.debug("job started")
+        do {
+            let (value, summary) = try body(Context(renew: take, clock: clock))
+            try store.finishRun(runID, summary.result(.ok), finishedAt: clock.unixSeconds)
+            record(command, .ok, since: started)
+            log.debug("job finished", metadata: ["days": "\(summary.days)", "readings": "\(summary.readings)"])
+            return value
+        } catch {
+            var summary = failure
+            summary.message += String("\(error)".prefix(500))
+            try? store.finishRun(runID, summary.result(.failed), finishedAt: clock.unixSeconds)
+            record(command, .failed, since: started)
+            log.debug("job failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+    }
+
+    private func record(_ command: String, _ outcome: JobOutcome, since started: Date) {
+        Counter(label: "energy_job_runs_total", dimensions: [("command", command), ("outcome", outcome.rawValue)]).increment()
+        Metrics.Timer(label: "energy_job_duration_seconds", dimensions: [("command", command)], preferredDisplayUnit: .seconds)
+            .recordInterval(since: started, clock: clock)
+    }
+}
+
+extension Metrics.Timer {
+    fileprivate func recordInterval(since started: Date, clock: any WallClock) {
+        recordNanoseconds(Int64(max(0, clock.now().timeIntervalSince(started)) * 1_000_000_000))
+    }
+}
+
+/// What a job did, for the job log.
+public struct JobSummary: Sendable, Equatable {
+    public var firstDay: LocalDate?
+    public var lastDay: LocalDate?
+    public var days: Int
+    public var readings: Int
+    public var message: String
+
+    public init(firstDay: LocalDate? = nil, lastDay: LocalDate? = nil, days: Int = 0, readings: Int = 0, message: String = "") {
+        self.firstDay = firstDay
+        self.lastDay = lastDay
+        self.days = days
+        self.readings = readings
+        self.message = message
+    }
+
+    func result(_ outcome: JobOutcome) -> JobRunResult {
+        JobRunResult(outcome: outcome, firstDay: firstDay, lastDay: lastDay, days: days, readings: readings, message: message)
+    }
+}
+
+/// Another run holds the lease of the same work.
+public struct LeaseHeld: Error, CustomStringConvertible {
+    /// "rollup of community 'eeg-demo'"
+    public var work: String
+    public var lease: Lease
+    public var description: String {
+        "another \(work) is running (\(lease.holder), lease until \(UTCTimestamp.format(lease.expires))); not starting a second one"
+    }
+}

@@ -1,0 +1,19 @@
+/// Errors about stores themselves (not SQL or server errors).
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case badLocation(String, String)
+    case cannotOpen(String, String)
+    case newerSchema(String, found: Int, supported: Int)
+    /// A final run for a period that overlaps statements already issued (period, their period).
+    case periodAlreadyIssued(String, issued: String)
+
+    public var description: String {
+        switch self {
+        case let .badLocation(text, why): return "store '\(text)': \(why)"
+        case let .cannotOpen(location, why): return "cannot open store \(location): \(why)"
+        case let .newerSchema(location, found, supported):
+            return "store \(location) has schema version \(found), this energy understands up to \(supported): upgrade energy"
+        case let .periodAlreadyIssued(period, issued):
+            return "statements for \(issued) are already issued and overlap \(period); issued statements are never renumbered or replaced"
+        }
+    }
+}
