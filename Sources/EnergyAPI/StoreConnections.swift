@@ -12,15 +12,25 @@ public final class StoreConnections: Sendable {
     private let maximumIdle: Int
     public let location: String
 
-    public init(_ store: any ReadingStore, maximumIdle: Int = 8) {
+    /// This server's own threads for store calls: never NIO's shared singleton pool, so one
+    /// server's slow or unreachable store cannot starve another server in the same process.
+    private let threads: NIOThreadPool
+
+    public init(_ store: any ReadingStore, maximumIdle: Int = 8, threads: Int = 4) {
         self.seed = Mutex(StoreBox(store))
         self.maximumIdle = maximumIdle
         self.location = store.location
+        self.threads = NIOThreadPool(numberOfThreads: max(1, threads))
+        self.threads.start()
+    }
+
+    deinit {
+        threads.shutdownGracefully { _ in }
     }
 
     /// Runs `body` with a connection of its own, off the event loops.
     public func withStore<T: Sendable>(_ body: @escaping @Sendable (any ReadingStore) throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await threads.runIfActive {
             let box = try self.borrow()
             // A connection whose call failed may be broken (a lost server): it is dropped, and
             // the next request opens a fresh one.
