@@ -108,17 +108,27 @@ struct DemoCommand: ParsableCommand {
                 storeOptions.store == nil && storeOptions.fromEnvironment
                 ? ""
                 : " --store \(storeOptions.store.map { $0.contains("@") ? location.description : $0 } ?? location.description)"
+            // The binary as it was invoked (`.build/debug/energy` after `make demo`), so the
+            // commands work as printed; `energy` if it was found on the PATH.
+            let energy = Self.invokedBinary(CommandLine.arguments.first)
             print(
                 """
 
                 Try next:
-                  energy report --community \(communityPath)\(storeFlag) --from \(from) --to \(to) --granularity day
-                  energy report --community \(communityPath)\(storeFlag) --scope meter --granularity month --from \(from) --to \(to)
-                  energy simulate --community \(communityPath) --from \(from) --to \(from.adding(days: 1)) --out readings.csv
-                  energy import --community \(communityPath)\(storeFlag) readings.csv
-                  energy bill --community \(communityPath)\(storeFlag) --period \(target) --final --out \(directory)/final
+                  \(energy) report --community \(communityPath)\(storeFlag) --from \(from) --to \(to) --granularity day
+                  \(energy) report --community \(communityPath)\(storeFlag) --scope meter --granularity month --from \(from) --to \(to)
+                  \(energy) simulate --community \(communityPath) --from \(from) --to \(from.adding(days: 1)) --out readings.csv
+                  \(energy) import --community \(communityPath)\(storeFlag) readings.csv
+                  \(energy) bill --community \(communityPath)\(storeFlag) --period \(target) --final --out \(directory)/final
                 """)
         }
+    }
+
+    /// How to call this binary again from the same folder: the path it was started by if it has a
+    /// folder in it, else its name (found on the PATH).
+    static func invokedBinary(_ argument0: String?) -> String {
+        guard let argument0, argument0.contains("/") else { return "energy" }
+        return argument0.contains(" ") ? "'\(argument0)'" : argument0
     }
 
     /// A demo tariff: community energy at 12 ct/kWh, 10 ct at midday, generators paid 8 ct

@@ -124,6 +124,32 @@ let communityYAML = """
         #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-statements-2026-10.csv"))
     }
 
+    @Test func theDemosTryNextCommandsWorkAsPrinted() throws {
+        let folder = TemporaryFolder()
+        let demo = try CLI.run(["demo", "demo", "--month", "2026-10", "--members", "6"], in: folder.path)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let lines = demo.stdout.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex(of: "Try next:"))
+        let commands = lines[(start + 1)...].map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(commands.count == 5)
+        for command in commands {
+            // The binary as it was started (here an absolute path), never a bare `energy` a newcomer lacks.
+            #expect(command.hasPrefix(CLI.binary + " "), "\(command)")
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", command + " >/dev/null"]
+            shell.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            var environment = ProcessInfo.processInfo.environment
+            environment["ENERGY_STORE"] = nil
+            environment["MONGODB_URI"] = nil
+            shell.environment = environment
+            try shell.run()
+            shell.waitUntilExit()
+            #expect(shell.terminationStatus == 0, "\(command)")
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/final/statements-2026-10.csv"))
+    }
+
     @Test func billWritesStatementsPrintsTheReconciliationAndRefusesWhatItCannotIssue() throws {
         let folder = TemporaryFolder()
         try (communityYAML + "\ntariffs: {consumption: 0.12, generation: 0.08, memberFee: {amount: 2, per: month}}\n")
