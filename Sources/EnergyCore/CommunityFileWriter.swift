@@ -67,13 +67,6 @@ extension CommunityFile {
 
     /// `1250, decimals: 2` -> `12.5`
     static func decimalText(_ value: Int64, decimals: Int) -> String {
-        var scale: Int64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let whole = value / scale
-        var fraction = String(value % scale)
-        guard value % scale != 0 else { return String(whole) }
-        fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(whole).\(fraction)"
+        FixedDecimal.text(value, scale: decimals, trimmingZeros: true)
     }
 }

@@ -31,21 +31,7 @@ public struct Energy: Hashable, Comparable, Sendable, AdditiveArithmetic, Custom
     public var kilowattHoursText: String { Energy.kilowattHoursText(milliwattHours) }
 
     public static func kilowattHoursText(_ mWh: Int64, decimals: Int = 6) -> String {
-        let magnitude = mWh.magnitude
-        let whole = magnitude / 1_000_000
-        var fraction = magnitude % 1_000_000
-        var text = (mWh < 0 ? "-" : "") + String(whole)
-        guard decimals > 0 else { return text }
-        var divisor: UInt64 = 1
-        for _ in decimals..<6 { divisor *= 10 }
-        fraction /= divisor  // truncates; callers that round pick 6 decimals
-        var fractionText = String(fraction)
-        let width = decimals
-        if fractionText.count < width {
-            fractionText = String(repeating: "0", count: width - fractionText.count) + fractionText
-        }
-        text += "." + fractionText
-        return text
+        FixedDecimal.text(mWh, scale: 6, decimals: decimals)
     }
 
     /// kWh as a `Double`, for charts and dashboards only: never sum these.

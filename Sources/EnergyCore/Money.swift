@@ -19,11 +19,7 @@ public struct Money: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomS
     public static let zero = Money(cents: 0)
 
     /// `12.34`, `-0.05`: two decimals, a point, no grouping (for CSV and machines).
-    public var text: String {
-        let magnitude = cents.magnitude
-        let fraction = magnitude % 100
-        return (cents < 0 ? "-" : "") + String(magnitude / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
-    }
+    public var text: String { FixedDecimal.text(cents, scale: 2) }
 
     /// The amount as a `Double`, for spreadsheet cells only: never sum these.
     public var units: Double { Double(cents) / 100 }

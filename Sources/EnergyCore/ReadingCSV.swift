@@ -248,16 +248,6 @@ public enum ReadingCSVWriter {
     }
 
     private static func appendKilowattHours(_ mWh: Int64, to out: inout [UInt8]) {
-        if mWh < 0 { out.append(UInt8(ascii: "-")) }
-        let magnitude = mWh.magnitude
-        out.append(contentsOf: Array(String(magnitude / 1_000_000).utf8))
-        out.append(UInt8(ascii: "."))
-        var fraction = magnitude % 1_000_000
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 6)
-        for i in stride(from: 5, through: 0, by: -1) {
-            digits[i] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-        }
-        out.append(contentsOf: digits)
+        FixedDecimal.append(mWh, scale: 6, to: &out)
     }
 }

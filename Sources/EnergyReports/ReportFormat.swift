@@ -86,28 +86,11 @@ public struct ReportWriter: Sendable {
 public enum Formatting {
     /// kWh rounded half away from zero to three decimals, with thousands separators: `12,345.679`.
     public static func kilowattHours(_ mWh: Int64, decimals: Int = 3) -> String {
-        var divisor: Int64 = 1
-        for _ in decimals..<6 { divisor *= 10 }
-        let rounded = (mWh.magnitude + UInt64(divisor / 2)) / UInt64(divisor)
-        var scale: UInt64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let whole = groupThousands(String(rounded / scale))
-        var fraction = String(rounded % scale)
-        fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
-        return (mWh < 0 && rounded > 0 ? "-" : "") + whole + (decimals > 0 ? "." + fraction : "")
+        FixedDecimal.text(mWh, scale: 6, decimals: decimals, rounding: .halfAwayFromZero, grouping: ",")
     }
 
     public static func percent(_ ratio: Double?) -> String {
         guard let ratio, ratio.isFinite else { return "–" }
         return String(format: "%.1f %%", ratio * 100)
-    }
-
-    static func groupThousands(_ digits: String) -> String {
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
     }
 }
