@@ -13,7 +13,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.1.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         // Only the API tests use it directly (to mint tokens); jwt-kit depends on it anyway.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
@@ -29,13 +31,27 @@ let package = Package(
         .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
         .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC"]),
         .target(name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ"]),
-        .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore", "EnergyMessaging"]),
+        // What every long-running service shares: one HTTP stack (Hummingbird; /healthz and
+        // /metrics from a Prometheus registry), start and graceful stop (ServiceGroup).
+        .target(
+            name: "EnergyService",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "EnergyIngest",
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergyMessaging", .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
         .target(
             name: "EnergyAPI",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling",
+                "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling", "EnergyService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -44,13 +60,17 @@ let package = Package(
             name: "energy",
             dependencies: [
                 "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
-                "EnergyAPI",
+                "EnergyAPI", "EnergyService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "EnergyBench",
             dependencies: [
                 "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyBilling",
+                "EnergyService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ], path: "Benchmarks/EnergyBench"),
