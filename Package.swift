@@ -15,7 +15,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.1.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         // Only the API tests use it directly (to mint tokens); jwt-kit depends on it anyway.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
         .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC"]),
-        .target(name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ"]),
+        .target(
+            name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ", .product(name: "Logging", package: "swift-log")]),
         // What every long-running service shares: one HTTP stack (Hummingbird; /healthz and
         // /metrics from a Prometheus registry), start and graceful stop (ServiceGroup).
         .target(
@@ -45,6 +46,7 @@ let package = Package(
             name: "EnergyIngest",
             dependencies: [
                 "EnergyCore", "EnergyStore", "EnergyMessaging", .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(
             name: "EnergyCLITests",
             dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyServiceTests", dependencies: ["EnergyService", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(
             name: "EnergyAPITests",

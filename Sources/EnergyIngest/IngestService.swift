@@ -2,6 +2,7 @@ import EnergyCore
 import EnergyMessaging
 import EnergyStore
 import Foundation
+import Logging
 
 /// Consumes readings from the broker and stores each exactly once: messages are validated,
 /// written in batches through `ReadingStore.upsert` (idempotent, so a redelivery duplicates
@@ -33,7 +34,7 @@ public final class IngestService: @unchecked Sendable {
     private let stop = StopFlag()
     /// The store as log lines name it.
     public var storeName = "the store"
-    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var logger = Logger(label: "energy.ingest")
 
     private let openStore: () throws -> any ReadingStore
     private var store: (any ReadingStore)?
@@ -74,7 +75,7 @@ public final class IngestService: @unchecked Sendable {
                 try connection.selectTransactions()
                 try connection.consume(queue: topology.queue)
                 metrics.setConnected(true)
-                log("consuming \(topology.queue) on \(amqp) into \(storeName)")
+                logger.info("consuming \(topology.queue) on \(amqp) into \(storeName)")
                 backoff = 0.2
                 attempt = 0
                 try consume(connection)
@@ -84,7 +85,7 @@ public final class IngestService: @unchecked Sendable {
                 metrics.setConnected(false)
                 attempt += 1
                 if attempt > 1 { metrics.countReconnect() }
-                log("\(error); retrying in \(String(format: "%.1f", backoff)) s")
+                logger.warning("\(error); retrying in \(String(format: "%.1f", backoff)) s")
                 stop.sleep(seconds: backoff)
                 backoff = min(backoff * 2, maxBackoff)
             }
@@ -105,7 +106,7 @@ public final class IngestService: @unchecked Sendable {
         while true {
             if stop.isRequested {
                 try commit(&batch, on: connection)
-                log("stopped; every stored reading is acknowledged")
+                logger.info("stopped; every stored reading is acknowledged")
                 return
             }
             var wait = 200
@@ -149,7 +150,9 @@ public final class IngestService: @unchecked Sendable {
         var summary = UpsertSummary()
         if !batch.readings.isEmpty { summary = try write(batch.readings) }
         for (delivery, rejection) in batch.deadLetters {
-            log("dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)")
+            logger.warning(
+                "dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)",
+                metadata: ["reason": "\(rejection.reason.rawValue)"])
             var headers = [
                 ("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.detail),
                 ("x-energy-community", community.id),
@@ -182,7 +185,7 @@ public final class IngestService: @unchecked Sendable {
                 metrics.countStoreError()
                 store = nil
                 if stop.isRequested { throw IngestError.storeFailing("\(error)") }
-                log("store write failed (\(error)); retrying in \(String(format: "%.1f", backoff)) s")
+                logger.warning("store write failed (\(error)); retrying in \(String(format: "%.1f", backoff)) s")
                 stop.sleep(seconds: backoff)
                 backoff = min(backoff * 2, maxBackoff)
             }

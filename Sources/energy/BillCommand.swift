@@ -3,7 +3,7 @@ import EnergyBilling
 import EnergyCore
 import Foundation
 
-struct BillCommand: ParsableCommand {
+struct BillCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "bill",
         abstract: "Write every member's statement for a period as XLSX and/or CSV.",
@@ -18,6 +18,7 @@ struct BillCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("A month (2026-10), a quarter (2026-Q4) or a year (2026), local calendar.", valueName: "period"))

@@ -7,7 +7,7 @@ import EnergyStore
 import Foundation
 import Logging
 
-struct IngestCommand: AsyncParsableCommand {
+struct IngestCommand: AsyncParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Store the readings published to RabbitMQ, each exactly once.",
@@ -22,6 +22,7 @@ struct IngestCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("The broker: amqp://USER:PASSWORD@HOST:5672/VHOST.", valueName: "uri"))
@@ -75,7 +76,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
         let host = self.host
         let http = httpService(router: router, host: host, port: port, logger: logger) { port in
-            printError("ingest: /metrics and /healthz on http://\(host):\(port)")
+            logger.info("ingest: /metrics and /healthz on http://\(host):\(port)")
         }
         let ingest = ThreadService(name: "ingest", body: { try service.run() }, stop: { service.requestStop() })
         do {
@@ -90,6 +91,6 @@ struct IngestCommand: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
-        printError("ingest: \(metrics.storedReadings) readings stored")
+        logger.info("ingest: \(metrics.storedReadings) readings stored")
     }
 }

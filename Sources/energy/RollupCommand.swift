@@ -3,7 +3,7 @@ import EnergyCore
 import EnergyReports
 import Foundation
 
-struct RollupCommand: ParsableCommand {
+struct RollupCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollup",
         abstract: "Allocate community energy and compute rollups for whole local days.",
@@ -14,6 +14,7 @@ struct RollupCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var dates: DateRangeOptions
 
