@@ -13,8 +13,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.1.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         // Only the API tests use it directly (to mint tokens); jwt-kit depends on it anyway.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
@@ -29,9 +30,26 @@ let package = Package(
         // Domain: no I/O, no C modules.
         .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
-        .target(name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC"]),
-        .target(name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ"]),
-        .target(name: "EnergyIngest", dependencies: ["EnergyCore", "EnergyStore", "EnergyMessaging"]),
+        .target(
+            name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "EnergyMessaging", dependencies: ["EnergyCore", "CRabbitMQ", .product(name: "Logging", package: "swift-log")]),
+        // What every long-running service shares: one HTTP stack (Hummingbird; /healthz and
+        // /metrics from a Prometheus registry), start and graceful stop (ServiceGroup).
+        .target(
+            name: "EnergyService",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "EnergyIngest",
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergyMessaging", .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
         // The jobs that write (rollup, billing) and the one runner they share.
         .target(
@@ -45,7 +63,7 @@ let package = Package(
         .target(
             name: "EnergyAPI",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling",
+                "EnergyCore", "EnergyStore", "EnergyReports", "EnergyBilling", "EnergyService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -54,15 +72,17 @@ let package = Package(
             name: "energy",
             dependencies: [
                 "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
-                "EnergyBilling",
-                "EnergyAPI",
+                "EnergyBilling", "EnergyAPI", "EnergyService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "EnergyBench",
             dependencies: [
                 "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
-                "EnergyBilling",
+                "EnergyBilling", "EnergyService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ], path: "Benchmarks/EnergyBench"),
@@ -78,6 +98,7 @@ let package = Package(
         .testTarget(
             name: "EnergyCLITests",
             dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
+        .testTarget(name: "EnergyServiceTests", dependencies: ["EnergyService", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(
             name: "EnergyAPITests",

@@ -1,9 +1,11 @@
 import Crypto
 import CryptoExtras
 import EnergyCore
-import EnergyIngest
+import EnergyService
 import EnergySimulator
 import Foundation
+import Hummingbird
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -37,15 +39,19 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
     let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
     let issuer = "http://127.0.0.1:\(issuerPort)/realms/bench"
     let modulus = base64URL(try key.publicKey.getKeyPrimitives().modulus)
-    let realm = try MetricsHTTPServer(host: "127.0.0.1", port: issuerPort) { path in
-        switch path {
-        case "/realms/bench/.well-known/openid-configuration":
-            return (200, #"{"issuer":"\#(issuer)","jwks_uri":"\#(issuer)/protocol/openid-connect/certs"}"#)
-        case "/realms/bench/protocol/openid-connect/certs":
-            return (200, #"{"keys":[{"kid":"bench","kty":"RSA","alg":"RS256","use":"sig","n":"\#(modulus)","e":"AQAB"}]}"#)
-        default: return nil
-        }
+    let router = Router()
+    router.get("realms/bench/.well-known/openid-configuration") { _, _ in
+        Response.plainText(#"{"issuer":"\#(issuer)","jwks_uri":"\#(issuer)/protocol/openid-connect/certs"}"#)
     }
+    router.get("realms/bench/protocol/openid-connect/certs") { _, _ in
+        Response.plainText(#"{"keys":[{"kid":"bench","kty":"RSA","alg":"RS256","use":"sig","n":"\#(modulus)","e":"AQAB"}]}"#)
+    }
+    var quiet = Logger(label: "bench.realm")
+    quiet.logLevel = .warning
+    let realmService = httpService(router: router, host: "127.0.0.1", port: issuerPort, logger: quiet)
+    let realm = Task { try await realmService.run() }
+    defer { realm.cancel() }
+    guard waitForHTTP(issuer + "/.well-known/openid-configuration") else { fatalError("the Keycloak stand-in did not come up") }
     let now = Int(Date().timeIntervalSince1970)
     let header = base64URL(Data(#"{"alg":"RS256","kid":"bench","typ":"JWT"}"#.utf8))
     let payload = base64URL(
@@ -76,7 +82,6 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
     _ = try wrk(rollups, token: token, connections: connections, seconds: 2)  // warm-up: keys fetched, pages cached
     let api = try wrk(rollups, token: token, connections: connections, seconds: seconds)
     let health = try wrk(base + "/healthz", token: nil, connections: connections, seconds: seconds)
-    withExtendedLifetime(realm) {}
     guard api.non2xx == 0 else { fatalError("the API answered \(api.non2xx) requests with errors") }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     func f(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }

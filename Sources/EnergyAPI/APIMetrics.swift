@@ -9,7 +9,8 @@ import Prometheus
 /// scrape time, whether the store answers and how the last rollup and billing jobs went (so an
 /// alert can say "the nightly rollup has not succeeded for 26 h").
 public final class APIMetrics: Sendable {
-    let registry = PrometheusCollectorRegistry()
+    /// What `/metrics` shows.
+    public let registry = PrometheusCollectorRegistry()
     /// Request latency buckets, seconds: from a cached health check to a year of 15-minute data.
     static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -65,8 +66,6 @@ public final class APIMetrics: Sendable {
             }
         }
     }
-
-    func exposition() -> [UInt8] { registry.emitToBuffer() }
 }
 
 /// Counts and times every request, by the route template it matched (`{zaehlpunkt}`, not the

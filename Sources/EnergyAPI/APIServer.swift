@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyService
 import EnergyStore
 import Foundation
 import Hummingbird
@@ -74,22 +75,20 @@ public struct APIServer: Sendable {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorBodyMiddleware())
 
-        router.get("healthz") { _, _ in Self.text("ok\n") }
+        router.addOperationsRoutes(
+            registry: metrics.registry,
+            beforeScrape: { [stores, community, metrics] in
+                let id = community.id
+                let runs = try? await stores.withStore { try $0.jobRuns(community: id, limit: 200) }
+                metrics.update(community: id, runs: runs)
+            })
         router.get("readyz") { _, _ in
             do {
                 _ = try await stores.withStore { try $0.jobRuns(community: community.id, limit: 1) }
-                return Self.text("ready\n")
+                return Response.plainText("ready\n")
             } catch {
                 throw APIError.unavailable("the store does not answer: \(error)")
             }
-        }
-        router.get("metrics") { _, _ in
-            let id = community.id
-            let runs = try? await stores.withStore { try $0.jobRuns(community: id, limit: 200) }
-            metrics.update(community: id, runs: runs)
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
 
         let base = router.group(RouterPath(configuration.basePath))
@@ -103,7 +102,8 @@ public struct APIServer: Sendable {
         return router
     }
 
-    /// Runs the server until the process is told to stop (SIGTERM/SIGINT).
+    /// Runs the server until the process is told to stop (SIGTERM/SIGINT): the requests in flight
+    /// are answered, then it returns.
     public func run(logger: Logger, onStart: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         if let verifier {
             do { try await verifier.load() } catch {
@@ -112,18 +112,9 @@ public struct APIServer: Sendable {
         } else {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator. Never expose this server.")
         }
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "energy"),
-            onServerRunning: { channel in onStart(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        try await app.runService()
-    }
-
-    static func text(_ body: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        let http = httpService(
+            router: makeRouter(), host: configuration.host, port: configuration.port, logger: logger, onStart: onStart)
+        try await runServices([.init(service: http)], logger: logger)
     }
 
     static func json(_ value: JSONText, status: HTTPResponse.Status = .ok) -> Response {

@@ -2,6 +2,7 @@ import EnergyCore
 import EnergyMessaging
 import EnergyStore
 import Foundation
+import Logging
 
 /// Consumes readings from the broker and stores each exactly once: messages are validated,
 /// written in batches through `ReadingStore.upsert` (idempotent, so a redelivery duplicates
@@ -9,14 +10,15 @@ import Foundation
 /// committed, so a crash loses nothing. A message that can never be valid goes to the
 /// dead-letter queue at once, with its reason in the `x-energy-reason` header.
 ///
-/// Blocking: run it on its own thread. Broker and store outages are retried with backoff;
-/// `stop.request()` finishes and acks the batch in flight, then `run()` returns.
+/// Blocking: run it on its own thread (`ThreadService` of EnergyService does). Broker and store
+/// outages are retried with backoff; `requestStop()`, from any thread, finishes and acks the
+/// batch in flight, then `run()` returns. Set the properties before `run()`.
 ///
 /// ```swift
 /// let service = IngestService(amqp: uri, community: community, openStore: { try location.open() })
 /// try service.run()
 /// ```
-public final class IngestService {
+public final class IngestService: @unchecked Sendable {
     public let amqp: AMQPURI
     public let community: Community
     public var topology = Topology.standard
@@ -29,24 +31,26 @@ public final class IngestService {
     /// Longest pause between reconnection attempts.
     public var maxBackoff = 5.0
     public let metrics: IngestMetrics
-    public let stop: StopSignal
+    private let stop = StopFlag()
     /// The store as log lines name it.
     public var storeName = "the store"
-    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var logger = Logger(label: "energy.ingest")
 
     private let openStore: () throws -> any ReadingStore
     private var store: (any ReadingStore)?
 
     public init(
         amqp: AMQPURI, community: Community, openStore: @escaping () throws -> any ReadingStore,
-        metrics: IngestMetrics = IngestMetrics(), stop: StopSignal = StopSignal()
+        metrics: IngestMetrics = IngestMetrics()
     ) {
         self.amqp = amqp
         self.community = community
         self.openStore = openStore
         self.metrics = metrics
-        self.stop = stop
     }
+
+    /// Asks `run()` to store and acknowledge the batch in flight and return. Any thread.
+    public func requestStop() { stop.request() }
 
     /// Connects once and declares the topology, without retrying: a wrong URI, credentials or
     /// vhost fail here at once instead of being retried forever by `run()`.
@@ -71,7 +75,7 @@ public final class IngestService {
                 try connection.selectTransactions()
                 try connection.consume(queue: topology.queue)
                 metrics.setConnected(true)
-                log("consuming \(topology.queue) on \(amqp) into \(storeName)")
+                logger.info("consuming \(topology.queue) on \(amqp) into \(storeName)")
                 backoff = 0.2
                 attempt = 0
                 try consume(connection)
@@ -81,7 +85,7 @@ public final class IngestService {
                 metrics.setConnected(false)
                 attempt += 1
                 if attempt > 1 { metrics.countReconnect() }
-                log("\(error); retrying in \(String(format: "%.1f", backoff)) s")
+                logger.warning("\(error); retrying in \(String(format: "%.1f", backoff)) s")
                 stop.sleep(seconds: backoff)
                 backoff = min(backoff * 2, maxBackoff)
             }
@@ -102,7 +106,7 @@ public final class IngestService {
         while true {
             if stop.isRequested {
                 try commit(&batch, on: connection)
-                log("stopped; every stored reading is acknowledged")
+                logger.info("stopped; every stored reading is acknowledged")
                 return
             }
             var wait = 200
@@ -146,7 +150,9 @@ public final class IngestService {
         var summary = UpsertSummary()
         if !batch.readings.isEmpty { summary = try write(batch.readings) }
         for (delivery, rejection) in batch.deadLetters {
-            log("dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)")
+            logger.warning(
+                "dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)",
+                metadata: ["reason": "\(rejection.reason.rawValue)"])
             var headers = [
                 ("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.detail),
                 ("x-energy-community", community.id),
@@ -179,7 +185,7 @@ public final class IngestService {
                 metrics.countStoreError()
                 store = nil
                 if stop.isRequested { throw IngestError.storeFailing("\(error)") }
-                log("store write failed (\(error)); retrying in \(String(format: "%.1f", backoff)) s")
+                logger.warning("store write failed (\(error)); retrying in \(String(format: "%.1f", backoff)) s")
                 stop.sleep(seconds: backoff)
                 backoff = min(backoff * 2, maxBackoff)
             }
@@ -193,5 +199,33 @@ public enum IngestError: Error, CustomStringConvertible {
         switch self {
         case let .storeFailing(why): return "stopped while the store was failing (\(why)); the unacknowledged batch will be redelivered"
         }
+    }
+}
+
+/// A flag set once from any thread and polled by the blocking loop, whose pauses it cuts short.
+private final class StopFlag: @unchecked Sendable {
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var requested = false
+
+    func request() {
+        condition.lock()
+        requested = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var isRequested: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return requested
+    }
+
+    /// Sleeps up to `seconds`, waking at once when a stop is requested.
+    func sleep(seconds: Double) {
+        let end = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !requested, condition.wait(until: end) {}
     }
 }

@@ -1,5 +1,6 @@
 import EnergyCore
 import Foundation
+import Logging
 
 /// Publishes readings with publisher confirms and a bounded window of unconfirmed messages. A
 /// nacked message, or every unconfirmed one when the connection is lost, is published again
@@ -26,7 +27,7 @@ public final class ReadingPublisher {
     public var confirmTimeout = 30.0
     /// Gives up after this many failed connection attempts in a row (nil: never).
     public var maxAttempts: Int? = nil
-    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var logger: Logger
     /// The clock the message timestamps come from (seconds since 1970).
     public var now: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
@@ -43,9 +44,10 @@ public final class ReadingPublisher {
     private var unconfirmed = 0
     private var retry: [Reading] = []
 
-    public init(amqp: AMQPURI, community: String) {
+    public init(amqp: AMQPURI, community: String, logger: Logger = Logger(label: "energy.publisher")) {
         self.amqp = amqp
         self.community = community
+        self.logger = logger
     }
 
     deinit { connection?.close() }
@@ -103,7 +105,7 @@ public final class ReadingPublisher {
                 attempts += 1
                 dropConnection()
                 if let maxAttempts, attempts >= maxAttempts { throw error }
-                log("\(error); publishing again in \(String(format: "%.1f", backoff)) s")
+                logger.warning("\(error); publishing again in \(String(format: "%.1f", backoff)) s")
                 Thread.sleep(forTimeInterval: backoff)
                 backoff = min(backoff * 2, maxBackoff)
             }

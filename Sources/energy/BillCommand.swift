@@ -4,7 +4,7 @@ import EnergyCore
 import EnergyJobs
 import Foundation
 
-struct BillCommand: ParsableCommand {
+struct BillCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "bill",
         abstract: "Write every member's statement for a period as XLSX and/or CSV.",
@@ -19,6 +19,7 @@ struct BillCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("A month (2026-10), a quarter (2026-Q4) or a year (2026), local calendar.", valueName: "period"))

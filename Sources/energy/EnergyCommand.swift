@@ -1,4 +1,6 @@
 import ArgumentParser
+import EnergyService
+import Logging
 
 @main
 struct EnergyCommand: AsyncParsableCommand {
@@ -18,4 +20,19 @@ struct EnergyCommand: AsyncParsableCommand {
             RunsCommand.self, ServeCommand.self,
         ]
     )
+
+    /// Parses, sets up logging once (at the command's --log-level, else info), then runs.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            bootstrapLogging(level: (command as? any LoggingCommand)?.logging.logLevel ?? .info)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

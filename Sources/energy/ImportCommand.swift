@@ -2,8 +2,9 @@ import ArgumentParser
 import EnergyCore
 import EnergyIngest
 import Foundation
+import Logging
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import readings from canonical CSV files (zaehlpunkt,start,direction,kwh,quality).",
@@ -15,6 +16,7 @@ struct ImportCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: "Print at most this many rejected rows (all are counted).")
@@ -31,6 +33,7 @@ struct ImportCommand: ParsableCommand {
         let rejected = try reportingErrors { () throws -> Int in
             let community = try communityOptions.load()
             let store = try storeOptions.open()
+            let logger = Logger(label: "energy.import")
             var rejectedTotal = 0
             for file in files {
                 let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
@@ -40,7 +43,7 @@ struct ImportCommand: ParsableCommand {
                     path: file,
                     onRejection: { rejection in
                         if shown < showRejected {
-                            printError("\(file):\(rejection.line): \(rejection.reason)")
+                            logger.warning("\(file):\(rejection.line): \(rejection.reason)")
                             shown += 1
                         }
                     }, onProgress: { bar.update($0) })
@@ -49,7 +52,7 @@ struct ImportCommand: ParsableCommand {
                 bar.finish(
                     "\(file): \(result.rows) rows: \(s.inserted) new, \(s.corrected) corrected, \(s.unchanged) unchanged, "
                         + "\(result.rejected) rejected; \(s.dirtyDays.count) days to roll up in \(store.location)")
-                if result.rejected > shown { printError("\(file): \(result.rejected - shown) more rejected rows not shown") }
+                if result.rejected > shown { logger.warning("\(file): \(result.rejected - shown) more rejected rows not shown") }
             }
             return rejectedTotal
         }

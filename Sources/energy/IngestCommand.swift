@@ -1,12 +1,13 @@
 import ArgumentParser
-import Dispatch
 import EnergyCore
 import EnergyIngest
 import EnergyMessaging
+import EnergyService
 import EnergyStore
 import Foundation
+import Logging
 
-struct IngestCommand: ParsableCommand {
+struct IngestCommand: AsyncParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Store the readings published to RabbitMQ, each exactly once.",
@@ -21,6 +22,7 @@ struct IngestCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("The broker: amqp://USER:PASSWORD@HOST:5672/VHOST.", valueName: "uri"))
@@ -45,8 +47,8 @@ struct IngestCommand: ParsableCommand {
         guard (1...65535).contains(prefetch) else { throw ValidationError("--prefetch must be from 1 to 65535") }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        let service = try reportingErrors {
             let community = try communityOptions.load()
             let location = try storeOptions.location()
             // Open once up front, so a wrong store fails now rather than at the first batch.
@@ -65,26 +67,30 @@ struct IngestCommand: ParsableCommand {
             service.batchSize = batchSize
             service.prefetch = UInt16(prefetch)
             try service.checkBroker()
-            let metrics = service.metrics
-            let server = try MetricsHTTPServer(host: host, port: port) { path in
-                switch path {
-                case "/metrics": return (200, metrics.prometheusText())
-                case "/healthz": return metrics.isConnected ? (200, "ok\n") : (503, "not connected to the broker\n")
-                default: return nil
-                }
-            }
-            printError("ingest: /metrics and /healthz on http://\(host):\(server.port)")
-            let stop = service.stop
-            let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { stop.request() }
-                source.resume()
-                return source
-            }
-            try service.run()
-            withExtendedLifetime(signals) {}
-            printError("ingest: \(metrics.storedReadings) readings stored")
+            return service
         }
+        let metrics = service.metrics
+        let logger = Logger(label: "energy.ingest")
+        let router = operationsRouter(registry: metrics.registry) {
+            metrics.isConnected ? .ok : Health(isHealthy: false, message: "not connected to the broker")
+        }
+        let host = self.host
+        let http = httpService(router: router, host: host, port: port, logger: logger) { port in
+            logger.info("ingest: /metrics and /healthz on http://\(host):\(port)")
+        }
+        let ingest = ThreadService(name: "ingest", body: { try service.run() }, stop: { service.requestStop() })
+        do {
+            // Shut down in reverse order: the ingest drains its batch first, /healthz and /metrics go last.
+            try await runServices(
+                [
+                    .init(service: http),
+                    .init(
+                        service: ingest, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
+                ], logger: logger)
+        } catch {
+            throw fail(error)
+        }
+        logger.info("ingest: \(metrics.storedReadings) readings stored")
     }
 }

@@ -2,15 +2,17 @@ import EnergyCore
 import EnergyMessaging
 import EnergySimulator
 import Foundation
+import Logging
 
 /// `energy simulate --amqp`: simulated readings onto the broker, as a backfill or in (scaled) real time.
 struct LivePublishing {
     let uri: AMQPURI
     let community: Community
     let seed: UInt64
+    let logger = Logger(label: "energy.simulate")
 
     private func publisher() throws -> ReadingPublisher {
-        let publisher = ReadingPublisher(amqp: uri, community: community.id)
+        let publisher = ReadingPublisher(amqp: uri, community: community.id, logger: logger)
         // Fail at once on a wrong URI or credentials; later outages are waited out.
         try publisher.connect()
         return publisher
@@ -51,7 +53,7 @@ struct LivePublishing {
             simulatedStart = max(simulatedStart, Double(resumed.startSeconds))
         }
         var day: (date: LocalDate, byQuarterHour: [QuarterHour: [Reading]])?
-        printError("publishing \(community.id) in real time\(speed == 1 ? "" : " x\(speed)") from \(quarterHour) to \(uri)")
+        logger.info("publishing \(community.id) in real time\(speed == 1 ? "" : " x\(speed)") from \(quarterHour) to \(uri)")
         while end.map({ quarterHour < $0 }) ?? true {
             // Wait until the simulated clock reaches the end of this quarter hour.
             let due = wallStart + (Double(quarterHour.next.startSeconds) - simulatedStart) / speed
@@ -68,7 +70,7 @@ struct LivePublishing {
             let readings = day?.byQuarterHour[quarterHour] ?? []
             try publisher.publish(readings)
             try publisher.flush()
-            printError("\(quarterHour): \(readings.count) readings confirmed")
+            logger.info("\(quarterHour): \(readings.count) readings confirmed")
             quarterHour = quarterHour.next
             if let resumeFile {
                 try Data((quarterHour.description + "\n").utf8).write(to: URL(fileURLWithPath: resumeFile), options: .atomic)

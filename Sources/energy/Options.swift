@@ -4,6 +4,7 @@ import EnergyJobs
 import EnergyReports
 import EnergyStore
 import Foundation
+import Logging
 
 /// `--store`: where the data lives.
 struct StoreOptions: ParsableArguments {
@@ -109,9 +110,22 @@ func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
     return ExitCode(code)
 }
 
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+/// `--log-level`: of the commands that run services or jobs. The CLI sets up logging once, at
+/// start-up, from it (`EnergyCommand.main`).
+struct LoggingOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Log this level and above: trace, debug, info, notice, warning, error or critical. Logs go to standard error: "
+                + "JSON lines when it is not a terminal, readable lines when it is.", valueName: "level"))
+    var logLevel: Logger.Level = .info
 }
+
+/// A command whose logging `--log-level` sets.
+protocol LoggingCommand {
+    var logging: LoggingOptions { get }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Runs a command body, turning errors into a message and exit code 1.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {

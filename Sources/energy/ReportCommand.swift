@@ -2,6 +2,7 @@ import ArgumentParser
 import EnergyCore
 import EnergyReports
 import Foundation
+import Logging
 
 extension Granularity: ExpressibleByArgument {}
 extension ReportScope: ExpressibleByArgument {}
@@ -61,9 +62,10 @@ struct ReportCommand: ParsableCommand {
                 granularity: granularity, from: from, to: to)
             if !report.staleDays.isEmpty {
                 let listed = report.staleDays.prefix(5).map(\.description).joined(separator: ", ")
-                printError(
-                    "warning: \(report.staleDays.count) days in the range are not rolled up or changed since (\(listed)\(report.staleDays.count > 5 ? ", …" : "")); "
-                        + "run: energy rollup --community \(communityOptions.community) --from \(from) --to \(to)")
+                let warning =
+                    "\(report.staleDays.count) days in the range are not rolled up or changed since (\(listed)\(report.staleDays.count > 5 ? ", …" : "")); "
+                    + "run: energy rollup --community \(communityOptions.community) --from \(from) --to \(to)"
+                Logger(label: "energy.report").warning("\(warning)")
             }
             let text = ReportWriter(calendar: community.calendar).render(report.rows, as: format)
             if let output {

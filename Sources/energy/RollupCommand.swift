@@ -4,7 +4,7 @@ import EnergyJobs
 import EnergyReports
 import Foundation
 
-struct RollupCommand: ParsableCommand {
+struct RollupCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollup",
         abstract: "Allocate community energy and compute rollups for whole local days.",
@@ -15,6 +15,7 @@ struct RollupCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var dates: DateRangeOptions
 

@@ -4,7 +4,7 @@ import EnergyCore
 import Foundation
 import Logging
 
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: AsyncParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the HTTP API: rollups, readings, statements and job runs, with Keycloak login.",
@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
@@ -67,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = Logger(label: "energy.serve")
         let community: Community
         let server: APIServer
         do {
@@ -82,16 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
             server = APIServer(
                 configuration: APIConfiguration(host: host, port: port, basePath: basePath, oidc: oidc),
                 community: community, store: store)
-            printError("serve: community '\(community.id)', store \(store.location)")
+            logger.info("serve: community '\(community.id)', store \(store.location)")
         } catch {
             throw fail(error)
         }
-        var logger = Logger(label: "energy.serve")
-        logger.logLevel = Self.environment("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let base = server.configuration.basePath
         do {
             try await server.run(logger: logger) { port in
-                printError(
+                logger.info(
                     "serve: listening on http://\(host):\(port) (API \(base)/api/v1, \(base)/openapi.yaml; /healthz /readyz /metrics)")
             }
         } catch {

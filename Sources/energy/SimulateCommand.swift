@@ -4,7 +4,7 @@ import EnergyMessaging
 import EnergySimulator
 import Foundation
 
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Simulate readings of a community's metering points as canonical CSV, or publish them to RabbitMQ.",
@@ -19,6 +19,7 @@ struct SimulateCommand: ParsableCommand {
     )
 
     @OptionGroup var communityOptions: CommunityOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var dates: DateRangeOptions
 
     @Option(help: "Seed of the simulation.")

@@ -227,8 +227,17 @@ let communityYAML = """
         #expect(imported.stderr.contains("r.csv:6: ") && imported.stderr.contains("not a metering point"))
         #expect(imported.stderr.contains("r.csv:7: ") && imported.stderr.contains("negative"))
         #expect(imported.stdout.contains("3 new"))
-        let again = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--store", store, folder.path + "/r.csv"])
+        // Standard error is a file here, not a terminal: one JSON object per line, the rejections as warnings.
+        let logged = try jsonLogLines(imported.stderr)
+        #expect(logged.count == 3 && logged.allSatisfy { $0["level"] as? String == "warning" && $0["label"] as? String == "energy.import" })
+        #expect(logged.allSatisfy { ($0["message"] as? String)?.contains("r.csv:") == true && $0["timestamp"] is String })
+        let again = try CLI.run([
+            "import", "--community", folder.path + "/c.yaml", "--store", store, "--log-level", "error", folder.path + "/r.csv",
+        ])
         #expect(again.stdout.contains("0 new, 0 corrected, 3 unchanged"))
+        #expect(again.status == 2 && again.stderr.isEmpty, "--log-level error leaves out the warnings: \(again.stderr)")
+        let badLevel = try CLI.run(["import", "--community", folder.path + "/c.yaml", "--log-level", "loud", folder.path + "/r.csv"])
+        #expect(badLevel.status == 64 && badLevel.stderr.contains("--log-level"), "\(badLevel.stderr)")
 
         let rollup = try CLI.run([
             "rollup", "--community", folder.path + "/c.yaml", "--store", store, "--from", "2026-06-01", "--to", "2026-06-02",
@@ -313,5 +322,13 @@ let communityYAML = """
         #expect(runs.status == 0 && runs.stdout.contains("1 changed days included"))
         let listed = try CLI.run(["runs"], environment: ["ENERGY_STORE": "sqlite:\(folder.path)/e.sqlite"])
         #expect(listed.stdout.contains("rollup") && listed.stdout.contains("eeg-cli") && listed.stdout.contains("ok"))
+    }
+}
+
+/// The log lines of a command's standard error, each parsed as a JSON object (fails on any other line).
+func jsonLogLines(_ stderr: String) throws -> [[String: Any]] {
+    try stderr.split(separator: "\n").map { line in
+        try #require(
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON log line: \(line)")
     }
 }

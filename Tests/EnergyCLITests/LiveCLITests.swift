@@ -356,6 +356,24 @@ func rabbitmqctl(_ arguments: String...) throws {
             try live.queueCounts().ingest + stored == expected.count
         }
         #expect(live.log.contains("stopped; every stored reading is acknowledged"))
+        // Its log is JSON lines (standard error is a file), from the ingest's own logger and the HTTP server's.
+        let lines = try jsonLogLines(live.log)
+        #expect(lines.contains { $0["label"] as? String == "energy.ingest" && $0["level"] as? String == "info" })
+        #expect(lines.allSatisfy { $0["timestamp"] is String && $0["message"] is String })
+    }
+
+    @Test func logLevelWarningLeavesOutTheIngestsInfoLines() throws {
+        let live = try LiveFixture(vhost: 8, members: 3, days: 1)
+        let expected = try live.expected()
+        #expect(try live.simulate().status == 0)
+        let ingest = try live.startIngest(["--log-level", "warning"])
+        defer { stop(ingest) }
+        try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
+        ingest.terminate()
+        ingest.waitUntilExit()
+        #expect(ingest.terminationStatus == 0, "\(live.log)")
+        #expect(try jsonLogLines(live.log).allSatisfy { ["warning", "error", "critical"].contains($0["level"] as? String) }, "\(live.log)")
+        #expect(!live.log.contains("stopped; every stored reading is acknowledged"))
     }
 
     @Test func mongoDBStoreGetsEveryReadingToo() throws {
@@ -465,7 +483,8 @@ func rabbitmqctl(_ arguments: String...) throws {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/bin/bash")
                 process.arguments = [
-                    "-c", "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET \(path) HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; cat <&3",
+                    "-c",
+                    "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET \(path) HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' >&3; cat <&3",
                 ]
                 let pipe = Pipe()
                 process.standardOutput = pipe

@@ -1,5 +1,6 @@
 import EnergyCore
 import Foundation
+import Logging
 
 /// The production store: MongoDB through libmongoc, one database per team.
 ///
@@ -16,6 +17,8 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
     private var transactions = true
     public let clock: any WallClock
     public var upsertRules = UpsertRules()
+    /// Where the store reports what a person should know (a deployment without transactions).
+    public var logger = Logger(label: "energy.store.mongodb")
     /// The transaction `numberingStatements` runs in, for `insertStatements`.
     var numberingSession: MongoSession?
 
@@ -215,7 +218,7 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
     /// A write conflict (e.g. with the open transaction of a killed run, which the server aborts
     /// after its transaction lifetime, 60 s by default) is retried with backoff for a while.
     func atomically(_ body: (MongoSession?) throws -> Void) throws {
-        let deadline = Date().addingTimeInterval(Self.conflictRetrySeconds)
+        let deadline = clock.now().addingTimeInterval(Self.conflictRetrySeconds)
         var delay = 0.05
         while transactions {
             let session = try db.startSession()
@@ -227,11 +230,9 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
             } catch let error as MongoError where error.isTransactionUnsupported {
                 session.abort()
                 transactions = false
-                FileHandle.standardError.write(
-                    Data(
-                        "warning: \(location) has no transactions (not a replica set); a reader may see a day half-replaced while a rollup writes it\n"
-                            .utf8))
-            } catch let error as MongoError where error.isWriteConflict && Date() < deadline {
+                logger.warning(
+                    "\(location) has no transactions (not a replica set); a reader may see a day half-replaced while a rollup writes it")
+            } catch let error as MongoError where error.isWriteConflict && clock.now() < deadline {
                 session.abort()
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 2)
