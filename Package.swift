@@ -39,6 +39,7 @@ let package = Package(
         .target(
             name: "EnergyService",
             dependencies: [
+                "EnergyCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 import Hummingbird
 

@@ -23,15 +23,13 @@ public enum ReadingMessage {
     }
 
     public static func encode(_ reading: Reading, community: String) -> [UInt8] {
-        var text = #"{"version":1,"id":""#
-        text += id(reading)
-        text += #"","community":""# + escape(community)
-        text += #"","zaehlpunkt":""# + reading.point.zaehlpunkt.description
-        text += #"","start":""# + reading.start.description
-        text += #"","direction":""# + reading.point.direction.rawValue
-        text += #"","kwh":"# + Energy.kilowattHoursText(reading.milliwattHours)
-        text += #","quality":""# + reading.quality.rawValue + #""}"#
-        return Array(text.utf8)
+        let message: JSONText = .object([
+            ("version", .int(1)), ("id", .string(id(reading))), ("community", .string(community)),
+            ("zaehlpunkt", .string(reading.point.zaehlpunkt.description)), ("start", .string(reading.start.description)),
+            ("direction", .string(reading.point.direction.rawValue)), ("kwh", .number(Energy.kilowattHoursText(reading.milliwattHours))),
+            ("quality", .string(reading.quality.rawValue)),
+        ])
+        return Array(message.rendered.utf8)
     }
 
     /// The community a message names and its reading, checked as far as the message alone allows
@@ -96,20 +94,6 @@ public enum ReadingMessage {
             point: PointKey(zaehlpunkt: zaehlpunkt, direction: direction), start: start,
             milliwattHours: milliwattHours, quality: quality)
         return (community, reading)
-    }
-
-    private static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 

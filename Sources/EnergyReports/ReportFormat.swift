@@ -43,22 +43,25 @@ public struct ReportWriter: Sendable {
     }
 
     public func json(_ rows: [ReportRow]) -> String {
-        var out = "[\n"
-        for (i, row) in rows.enumerated() {
-            let t = row.totals
-            out += "  {\"bucket_start\": \"\(calendar.isoString(row.bucketStart))\", "
-            out += "\"scope\": \"\(row.point == nil ? "community" : "meter")\", "
-            out += "\"zaehlpunkt\": " + (row.point.map { "\"\($0.zaehlpunkt)\"" } ?? "null") + ", "
-            if let point = row.point { out += "\"direction\": \"\(point.direction.rawValue)\", " }
-            // kWh as exact decimal numbers, and the integer mWh they come from.
-            out += "\"consumed_kwh\": \(kwh(t.consumed)), \"produced_kwh\": \(kwh(t.produced)), \"shared_kwh\": \(kwh(t.shared)), "
-            out += "\"grid_kwh\": \(kwh(t.grid)), \"surplus_kwh\": \(kwh(t.surplus)), "
-            out += "\"consumed_mwh\": \(t.consumed), \"produced_mwh\": \(t.produced), \"shared_mwh\": \(t.shared), "
-            out += "\"grid_mwh\": \(t.grid), \"surplus_mwh\": \(t.surplus), "
-            out += "\"intervals\": \(t.intervals), \"expected_intervals\": \(t.expectedIntervals)}"
-            out += i + 1 < rows.count ? ",\n" : "\n"
-        }
-        return out + "]\n"
+        JSONText.lines(
+            rows.map { row in
+                let t = row.totals
+                var fields: [(String, JSONText)] = [
+                    ("bucket_start", .string(calendar.isoString(row.bucketStart))),
+                    ("scope", .string(row.point == nil ? "community" : "meter")),
+                    ("zaehlpunkt", .optional(row.point?.zaehlpunkt.description)),
+                ]
+                if let point = row.point { fields.append(("direction", .string(point.direction.rawValue))) }
+                // kWh as exact decimal numbers, and the integer mWh they come from.
+                fields += [
+                    ("consumed_kwh", .number(kwh(t.consumed))), ("produced_kwh", .number(kwh(t.produced))),
+                    ("shared_kwh", .number(kwh(t.shared))), ("grid_kwh", .number(kwh(t.grid))), ("surplus_kwh", .number(kwh(t.surplus))),
+                    ("consumed_mwh", .int(t.consumed)), ("produced_mwh", .int(t.produced)), ("shared_mwh", .int(t.shared)),
+                    ("grid_mwh", .int(t.grid)), ("surplus_mwh", .int(t.surplus)),
+                    ("intervals", .int(t.intervals)), ("expected_intervals", .int(t.expectedIntervals)),
+                ]
+                return .object(fields)
+            })
     }
 
     public func table(_ rows: [ReportRow]) -> String {

@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 import Logging
 
@@ -48,10 +49,12 @@ public struct EnergyLogHandler: LogHandler {
         let timestamp = Self.timestamp()
         switch format {
         case .json:
-            var line = "{\"timestamp\":\"" + Self.json(timestamp) + "\",\"level\":\"" + Self.json(event.level.rawValue)
-            line += "\",\"label\":\"" + Self.json(label) + "\",\"message\":\"" + Self.json("\(event.message)") + "\""
-            if !all.isEmpty { line += ",\"metadata\":" + Self.json(.dictionary(all)) }
-            write(line + "}\n")
+            var fields: [(String, JSONText)] = [
+                ("timestamp", .string(timestamp)), ("level", .string(event.level.rawValue)), ("label", .string(label)),
+                ("message", .string("\(event.message)")),
+            ]
+            if !all.isEmpty { fields.append(("metadata", Self.json(.dictionary(all)))) }
+            write(JSONText.object(fields).rendered + "\n")
         case .text:
             var line = "\(timestamp) \(event.level.rawValue) \(label): \(event.message)"
             for (key, value) in all.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
@@ -82,36 +85,13 @@ public struct EnergyLogHandler: LogHandler {
             + "\(two(parts.tm_sec)).\(ms)Z"
     }
 
-    /// A JSON string's contents (without the quotes): `"`, `\` and control characters escaped;
-    /// `/` and everything else as it is.
-    static func json(_ text: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     /// A metadata value as JSON: strings and string-convertibles as strings, arrays and dictionaries nested.
-    static func json(_ value: Logger.MetadataValue) -> String {
+    static func json(_ value: Logger.MetadataValue) -> JSONText {
         switch value {
-        case let .string(text): return "\"" + json(text) + "\""
-        case let .stringConvertible(convertible): return "\"" + json(convertible.description) + "\""
-        case let .array(values): return "[" + values.map { json($0) }.joined(separator: ",") + "]"
-        case let .dictionary(entries):
-            return "{" + entries.sorted { $0.key < $1.key }.map { "\"" + json($0.key) + "\":" + json($0.value) }.joined(separator: ",")
-                + "}"
+        case let .string(text): return .string(text)
+        case let .stringConvertible(convertible): return .string(convertible.description)
+        case let .array(values): return .array(values.map { json($0) })
+        case let .dictionary(entries): return .object(entries.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) })
         }
     }
 }
