@@ -89,7 +89,7 @@ let package = Package(
             ], path: "Benchmarks/EnergyBench"),
 
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
-        .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore"]),
+        .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(
             name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),

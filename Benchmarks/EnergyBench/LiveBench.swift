@@ -52,12 +52,16 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     _ = measure(o.energy, publishArgs)
     let store = "sqlite:" + o.work + "/live.sqlite"
     let ingestStart = Date()
-    let pid = spawn(
-        o.energy,
-        [
-            "ingest", "--amqp", uri, "--community", communityPath, "--store", store,
-            "--host", "127.0.0.1", "--port", String(metricsPort),
-        ], silencing: [2])
+    func startIngest(into store: String) -> pid_t {
+        spawn(
+            o.energy,
+            [
+                "ingest", "--amqp", uri, "--community", communityPath, "--store", store, "--host", "127.0.0.1", "--port",
+                String(metricsPort),
+            ],
+            silencing: [2])
+    }
+    let pid = startIngest(into: store)
     awaitStored(readings, port: metricsPort, since: ingestStart, what: "ingest")
     let ingestSeconds = Date().timeIntervalSince(ingestStart)
     kill(pid, SIGTERM)
@@ -70,12 +74,7 @@ func liveSection(_ o: Options, uri: String, metricsPort: Int = 19464) throws -> 
     try admin.purge(queue: topology.queue)
     let endToEndStore = "sqlite:" + o.work + "/live-e2e.sqlite"
     let e2eStart = Date()
-    let e2e = spawn(
-        o.energy,
-        [
-            "ingest", "--amqp", uri, "--community", communityPath, "--store", endToEndStore,
-            "--host", "127.0.0.1", "--port", String(metricsPort),
-        ], silencing: [2])
+    let e2e = startIngest(into: endToEndStore)
     _ = measure(o.energy, publishArgs)
     awaitStored(readings, port: metricsPort, since: e2eStart, what: "end to end")
     let e2eSeconds = Date().timeIntervalSince(e2eStart)

@@ -17,24 +17,21 @@ public final class APIMetrics: Sendable {
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
         .seconds(2.5), .seconds(5), .seconds(10),
     ]
-    nonisolated(unsafe) static let requests = MetricNameDescriptor(
-        namespace: "energy", subsystem: "http", metricName: "requests", unitName: "total",
-        helpText: "HTTP requests answered, by route template, method and status.")
-    nonisolated(unsafe) static let duration = MetricNameDescriptor(
-        namespace: "energy", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-        helpText: "Time from a request's arrival to its answer, by route template, method and status.")
-    nonisolated(unsafe) static let storeUp = MetricNameDescriptor(
-        namespace: "energy", subsystem: "store", metricName: "up", unitName: "",
-        helpText: "1 when the store answered the last scrape's query.")
-    nonisolated(unsafe) static let lastSuccess = MetricNameDescriptor(
-        namespace: "energy", subsystem: "job", metricName: "last_success_timestamp", unitName: "seconds",
-        helpText: "When the last successful run of a job finished (Unix time).")
-    nonisolated(unsafe) static let lastFailed = MetricNameDescriptor(
-        namespace: "energy", subsystem: "job", metricName: "last_run_failed", unitName: "",
-        helpText: "1 when the most recent finished run of a job failed.")
-    nonisolated(unsafe) static let lastRun = MetricNameDescriptor(
-        namespace: "energy", subsystem: "job", metricName: "last_run_timestamp", unitName: "seconds",
-        helpText: "When the most recent run of a job started (Unix time).")
+    nonisolated(unsafe) static let requests = descriptor(
+        "http", "requests", unit: "total", "HTTP requests answered, by route template, method and status.")
+    nonisolated(unsafe) static let duration = descriptor(
+        "http", "request_duration", unit: "seconds", "Time from a request's arrival to its answer, by route template, method and status.")
+    nonisolated(unsafe) static let storeUp = descriptor("store", "up", unit: "", "1 when the store answered the last scrape's query.")
+    nonisolated(unsafe) static let lastSuccess = descriptor(
+        "job", "last_success_timestamp", unit: "seconds", "When the last successful run of a job finished (Unix time).")
+    nonisolated(unsafe) static let lastFailed = descriptor(
+        "job", "last_run_failed", unit: "", "1 when the most recent finished run of a job failed.")
+    nonisolated(unsafe) static let lastRun = descriptor(
+        "job", "last_run_timestamp", unit: "seconds", "When the most recent run of a job started (Unix time).")
+
+    private static func descriptor(_ subsystem: String, _ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "energy", subsystem: subsystem, metricName: name, unitName: unit, helpText: help)
+    }
 
     public init() {}
 

@@ -34,11 +34,6 @@ public struct JobRunner {
         public var seconds: Int64
         /// The work the lease guards, for the message when it is held ("rollup of community 'x'").
         public var work: String
-        public init(name: String, seconds: Int64, work: String) {
-            self.name = name
-            self.seconds = seconds
-            self.work = work
-        }
     }
 
     /// What a running job can do: renew its lease (throws ``LeaseHeld`` if another holder took it).

@@ -27,10 +27,6 @@ public protocol JobLog: AnyObject {
 public struct Lease: Sendable, Equatable {
     public var holder: String
     public var expires: Int64
-    public init(holder: String, expires: Int64) {
-        self.holder = holder
-        self.expires = expires
-    }
 }
 
 /// How a job run ended, as the job log stores it (`ok`, `failed`; `running` until it ends).

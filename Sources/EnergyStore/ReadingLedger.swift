@@ -41,10 +41,6 @@ public struct UpsertSummary: Sendable, Equatable {
 public struct StoredReading: Sendable, Equatable {
     public var milliwattHours: Int64
     public var quality: Quality
-    public init(milliwattHours: Int64, quality: Quality) {
-        self.milliwattHours = milliwattHours
-        self.quality = quality
-    }
 }
 
 /// A stored reading to be overwritten by `reading`: a correction (the value changed, recorded and

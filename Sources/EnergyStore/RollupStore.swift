@@ -57,10 +57,6 @@ extension RollupStore {
 public struct DirtyDay: Sendable, Equatable, Hashable {
     public var date: LocalDate
     public var version: Int64
-    public init(date: LocalDate, version: Int64) {
-        self.date = date
-        self.version = version
-    }
 }
 
 /// One stored rollup row: a bucket of one metering point, or of the community (`point == nil`).
@@ -68,11 +64,6 @@ public struct StoredRollup: Sendable, Equatable {
     public var bucketStart: Int64
     public var point: PointKey?
     public var totals: EnergyTotals
-    public init(bucketStart: Int64, point: PointKey?, totals: EnergyTotals) {
-        self.bucketStart = bucketStart
-        self.point = point
-        self.totals = totals
-    }
 }
 
 /// One metering point's allocation for one local day: per quarter hour the reading (-1 if missing)

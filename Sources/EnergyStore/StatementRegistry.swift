@@ -81,22 +81,6 @@ public struct IssuedStatement: Sendable, Equatable {
     public var incomplete: Bool
     public var issuedAt: Int64
 
-    public init(
-        community: String, year: Int, sequence: Int, period: String, from: LocalDate, to: LocalDate, memberID: String,
-        fingerprint: String, incomplete: Bool, issuedAt: Int64
-    ) {
-        self.community = community
-        self.year = year
-        self.sequence = sequence
-        self.period = period
-        self.from = from
-        self.to = to
-        self.memberID = memberID
-        self.fingerprint = fingerprint
-        self.incomplete = incomplete
-        self.issuedAt = issuedAt
-    }
-
     /// `2026-0007`
     public var number: String { IssuedStatement.number(year: year, sequence: sequence) }
 

@@ -14,29 +14,17 @@ import Testing
 /// Three members: a plant P, and consumers A and B. October 2026 stored, rolled up and billed
 /// finally (statements 2026-0001 … 0003), shared by the tests (they only read it).
 final class APIFixture: Sendable {
-    static let communityYAML = """
-        community: {id: eeg-api, name: "EEG API", timezone: Europe/Vienna, allocation: dynamic}
-        members:
-          - id: P
-            name: Plant
-            meteringPoints:
-              - {zaehlpunkt: AT0030000000000000000000000000001, direction: generation}
-          - id: A
-            name: Anna
-            meteringPoints:
-              - {zaehlpunkt: AT0030000000000000000000000000002, direction: consumption}
-          - id: B
-            name: Bernd
-            meteringPoints:
-              - {zaehlpunkt: AT0030000000000000000000000000003, direction: consumption}
-        tariffs:
-          consumption: 0.12
-          generation: 0.08
-          vat: {consumption: 20, generation: 0}
-        """
-    static let plant = "AT0030000000000000000000000000001"
-    static let pointA = "AT0030000000000000000000000000002"
-    static let pointB = "AT0030000000000000000000000000003"
+    static let communityYAML = ThreeMemberCommunity.yaml(
+        id: "eeg-api", name: "EEG API", names: ("Anna", "Bernd"),
+        extra: """
+            tariffs:
+              consumption: 0.12
+              generation: 0.08
+              vat: {consumption: 20, generation: 0}
+            """)
+    static let plant = ThreeMemberCommunity.plant
+    static let pointA = ThreeMemberCommunity.pointA
+    static let pointB = ThreeMemberCommunity.pointB
 
     let folder: String
     let community: Community
@@ -122,5 +110,14 @@ struct APIHarness: Sendable {
             community: fixture.community, store: try store ?? fixture.openStore())
         let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in try await body(APIHarness(client: client)) }
+    }
+
+    /// The shared fixture's API with a Keycloak stand-in of its own, served while `body` runs.
+    static func withIssuer<T: Sendable>(
+        _ body: @escaping @Sendable (APIHarness, TestIssuer, APIFixture) async throws -> T
+    ) async throws -> T {
+        let fixture = try APIFixture.shared()
+        let issuer = try TestIssuer()
+        return try await issuer.serve { try await run(fixture: fixture, issuer: issuer) { api in try await body(api, issuer, fixture) } }
     }
 }

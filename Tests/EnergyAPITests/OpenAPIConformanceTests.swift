@@ -20,40 +20,36 @@ import Yams
     }
 
     @Test func everyDocumentedAnswerMatchesItsSchemaAndEveryAnswerIsDocumented() async throws {
-        let fixture = try APIFixture.shared()
-        let issuer = try TestIssuer()
-        try await issuer.serve {
-            try await APIHarness.run(fixture: fixture, issuer: issuer) { api in
-                let document = try Self.document()
-                let admin = try issuer.token(issuer.claims(roles: ["energy-admin"]))
-                let memberB = try issuer.token(issuer.claims(roles: ["energy-member"], member: "B"))
-                let paths = try #require(document["paths"] as? [String: [String: Any]])
-                var checked = 0
-                for (template, item) in paths.sorted(by: { $0.key < $1.key }) {
-                    let operation = try #require(item["get"] as? [String: Any], "\(template) has no GET")
-                    let responses = try #require(operation["responses"] as? [String: Any])
-                    let isAPI = template.hasPrefix("/api/v1/")
-                    let url = (isAPI || template == "/openapi.yaml" ? APIHarness.base : "") + Self.concrete(template, fixture: fixture)
-                    var attempts: [(String, String?)] = [("admin", admin)]
-                    if isAPI {
-                        attempts += [("no token", nil), ("member B", memberB)]
-                        attempts.append(("bad input", admin))
-                    }
-                    for (who, token) in attempts {
-                        let target = who == "bad input" ? url + (url.contains("?") ? "&" : "?") + "unexpected=1" : url
-                        let answer = try await api.get(target, token: token)
-                        let status = String(answer.status)
-                        guard let documented = responses[status] else {
-                            Issue.record(
-                                "\(who) GET \(target) answered \(status), which \(template) does not document: \(answer.text.prefix(200))")
-                            continue
-                        }
-                        try Self.validate(answer, against: documented, in: document, context: "\(who) GET \(target)")
-                        checked += 1
-                    }
+        try await APIHarness.withIssuer { api, issuer, fixture in
+            let document = try Self.document()
+            let admin = try issuer.token(issuer.claims(roles: ["energy-admin"]))
+            let memberB = try issuer.token(issuer.claims(roles: ["energy-member"], member: "B"))
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var checked = 0
+            for (template, item) in paths.sorted(by: { $0.key < $1.key }) {
+                let operation = try #require(item["get"] as? [String: Any], "\(template) has no GET")
+                let responses = try #require(operation["responses"] as? [String: Any])
+                let isAPI = template.hasPrefix("/api/v1/")
+                let url = (isAPI || template == "/openapi.yaml" ? APIHarness.base : "") + Self.concrete(template, fixture: fixture)
+                var attempts: [(String, String?)] = [("admin", admin)]
+                if isAPI {
+                    attempts += [("no token", nil), ("member B", memberB)]
+                    attempts.append(("bad input", admin))
                 }
-                #expect(checked >= 30)
+                for (who, token) in attempts {
+                    let target = who == "bad input" ? url + (url.contains("?") ? "&" : "?") + "unexpected=1" : url
+                    let answer = try await api.get(target, token: token)
+                    let status = String(answer.status)
+                    guard let documented = responses[status] else {
+                        Issue.record(
+                            "\(who) GET \(target) answered \(status), which \(template) does not document: \(answer.text.prefix(200))")
+                        continue
+                    }
+                    try Self.validate(answer, against: documented, in: document, context: "\(who) GET \(target)")
+                    checked += 1
+                }
             }
+            #expect(checked >= 30)
         }
     }
 

@@ -7,51 +7,43 @@ import Testing
 /// What the platform uses: health and readiness probes, Prometheus metrics, the OpenAPI document.
 @Suite struct OperationsTests {
     @Test func probesAndTheDocumentAnswerWithoutAToken() async throws {
-        let fixture = try APIFixture.shared()
-        let issuer = try TestIssuer()
-        try await issuer.serve {
-            try await APIHarness.run(fixture: fixture, issuer: issuer) { api in
-                let health = try await api.get("/healthz")
-                #expect(health.status == 200 && health.text == "ok\n")
-                let ready = try await api.get("/readyz")
-                #expect(ready.status == 200, "\(ready.text)")
-                let document = try await api.get(APIHarness.base + "/openapi.yaml")
-                #expect(document.status == 200)
-                #expect(document.text == OpenAPIDocument.yaml)
-                // The operational endpoints live at the root only, never under the public base path.
-                #expect(try await api.get(APIHarness.base + "/metrics").status == 404)
-            }
+        try await APIHarness.withIssuer { api, issuer, _ in
+            let health = try await api.get("/healthz")
+            #expect(health.status == 200 && health.text == "ok\n")
+            let ready = try await api.get("/readyz")
+            #expect(ready.status == 200, "\(ready.text)")
+            let document = try await api.get(APIHarness.base + "/openapi.yaml")
+            #expect(document.status == 200)
+            #expect(document.text == OpenAPIDocument.yaml)
+            // The operational endpoints live at the root only, never under the public base path.
+            #expect(try await api.get(APIHarness.base + "/metrics").status == 404)
         }
     }
 
     @Test func metricsCountRequestsByRouteAndStatusAndPassPromtool() async throws {
-        let fixture = try APIFixture.shared()
-        let issuer = try TestIssuer()
-        try await issuer.serve {
-            try await APIHarness.run(fixture: fixture, issuer: issuer) { api in
-                let admin = try issuer.token(issuer.claims(roles: ["energy-admin"]))
-                for _ in 0..<3 { _ = try await api.api("/points/\(APIFixture.pointA)/rollups?from=2026-10-01&to=2026-10-08", token: admin) }
-                _ = try await api.api("/runs?limit=0", token: admin)
-                _ = try await api.api("/runs", token: nil)
-                let metrics = try await api.get("/metrics")
-                #expect(metrics.status == 200)
-                #expect(metrics.contentType.hasPrefix("text/plain"))
-                let text = metrics.text
-                let route = APIHarness.base + "/api/v1/points/{zaehlpunkt}/rollups"
-                #expect(
-                    text.contains("energy_http_requests_total{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"), "\(text.prefix(3000))")
-                #expect(
-                    text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"400\"} 1"))
-                #expect(
-                    text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"401\"} 1"))
-                #expect(text.contains("energy_http_request_duration_seconds_count{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"))
-                #expect(text.contains("energy_store_up 1"))
-                #expect(text.contains("energy_job_last_run_failed{command=\"rollup\",community=\"eeg-api\"} 0"))
-                #expect(text.contains("energy_job_last_success_timestamp_seconds{command=\"rollup\",community=\"eeg-api\"}"))
-                // Prometheus' own checker (Debian's prometheus package): format and naming.
-                let (status, output) = try Promtool.checkMetrics(text)
-                #expect(status == 0, "promtool check metrics: \(output)")
-            }
+        try await APIHarness.withIssuer { api, issuer, _ in
+            let admin = try issuer.token(issuer.claims(roles: ["energy-admin"]))
+            for _ in 0..<3 { _ = try await api.api("/points/\(APIFixture.pointA)/rollups?from=2026-10-01&to=2026-10-08", token: admin) }
+            _ = try await api.api("/runs?limit=0", token: admin)
+            _ = try await api.api("/runs", token: nil)
+            let metrics = try await api.get("/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.contentType.hasPrefix("text/plain"))
+            let text = metrics.text
+            let route = APIHarness.base + "/api/v1/points/{zaehlpunkt}/rollups"
+            #expect(
+                text.contains("energy_http_requests_total{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"), "\(text.prefix(3000))")
+            #expect(
+                text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"400\"} 1"))
+            #expect(
+                text.contains("energy_http_requests_total{route=\"\(APIHarness.base)/api/v1/runs\",method=\"GET\",status=\"401\"} 1"))
+            #expect(text.contains("energy_http_request_duration_seconds_count{route=\"\(route)\",method=\"GET\",status=\"200\"} 3"))
+            #expect(text.contains("energy_store_up 1"))
+            #expect(text.contains("energy_job_last_run_failed{command=\"rollup\",community=\"eeg-api\"} 0"))
+            #expect(text.contains("energy_job_last_success_timestamp_seconds{command=\"rollup\",community=\"eeg-api\"}"))
+            // Prometheus' own checker (Debian's prometheus package): format and naming.
+            let (status, output) = try Promtool.checkMetrics(text)
+            #expect(status == 0, "promtool check metrics: \(output)")
         }
     }
 

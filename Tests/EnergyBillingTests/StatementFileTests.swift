@@ -106,19 +106,7 @@ import Testing
     }
 
     @Test func timeOfUsePricesApplyPerQuarterHourThroughTheOctoberDSTChange() throws {
-        let tariff = """
-            tariffs:
-              consumption: 0.1234
-              generation: 0.0875
-              memberFee: {amount: 30, per: year}
-              vat: {consumption: 20, generation: 0, memberFee: 20}
-              timeOfUse:
-                - {name: night, from: "00:00", to: "06:00", consumption: 0.0812}
-                - {name: midday, days: [mon, tue, wed, thu, fri], from: "10:00", to: "16:00", consumption: 0.1015, generation: 0.07}
-                - {name: standard, days: [mon, tue, wed, thu, fri], from: "06:00", to: "10:00"}
-                - {name: evening, days: [mon, tue, wed, thu, fri], from: "16:00", to: "24:00"}
-                - {name: weekend, days: [sat, sun], from: "06:00", to: "24:00", consumption: 0.11}
-            """
+        let tariff = TestTariffs.timeOfUse(generationVAT: 0, weekendEnd: "24:00")
         let f = try BillingFixture(tariff: tariff, from: "2026-10-01", to: "2026-11-01")
         let out = f.folder.path + "/out"
         let result = try BillingRun(store: f.store, community: f.community)

@@ -8,22 +8,8 @@ import Testing
 
 /// Three members: a plant P (0.9 kWh every quarter hour), A (1 kWh) and B (1 kWh at 50 %
 /// participation). Dynamic key: each quarter hour A receives 0.6 kWh and B 0.3 kWh.
-let smallCommunityYAML = """
-    community: {id: eeg-bill, name: "EEG Bill, Test", timezone: Europe/Vienna, allocation: dynamic}
-    members:
-      - id: P
-        name: Plant
-        meteringPoints:
-          - {zaehlpunkt: AT0030000000000000000000000000001, direction: generation}
-      - id: A
-        name: Anna Amsel
-        meteringPoints:
-          - {zaehlpunkt: AT0030000000000000000000000000002, direction: consumption}
-      - id: B
-        name: Bernd "B" Berger
-        meteringPoints:
-          - {zaehlpunkt: AT0030000000000000000000000000003, direction: consumption, participation: 50}
-    """
+let smallCommunityYAML = ThreeMemberCommunity.yaml(
+    id: "eeg-bill", name: "EEG Bill, Test", names: ("Anna Amsel", #"Bernd "B" Berger"#), participationB: 50)
 
 let flatTariffYAML = """
     tariffs:

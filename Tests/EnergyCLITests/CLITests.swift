@@ -84,20 +84,7 @@ struct CLI {
     }
 }
 
-let communityYAML = """
-    community: {id: eeg-cli, name: EEG CLI, timezone: Europe/Vienna, allocation: dynamic}
-    members:
-      - id: P
-        name: Plant
-        meteringPoints:
-          - {zaehlpunkt: AT0030000000000000000000000000001, direction: generation}
-      - id: A
-        meteringPoints:
-          - {zaehlpunkt: AT0030000000000000000000000000002, direction: consumption}
-      - id: B
-        meteringPoints:
-          - {zaehlpunkt: AT0030000000000000000000000000003, direction: consumption, participation: 50}
-    """
+let communityYAML = ThreeMemberCommunity.yaml(id: "eeg-cli", name: "EEG CLI", participationB: 50)
 
 @Suite(.serialized) struct CLITests {
     @Test func demoRunsTheWholeJobAndIsRepeatable() throws {

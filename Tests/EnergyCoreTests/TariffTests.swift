@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyTestSupport
 import Testing
 
 @Suite struct TariffTests {
@@ -10,19 +11,7 @@ import Testing
               - {zaehlpunkt: AT0030000000000000000000000000001, direction: consumption}
         """
 
-    static let tariffs = """
-        tariffs:
-          consumption: 0.1234
-          generation: 0.0875
-          memberFee: {amount: 30, per: year}
-          vat: {consumption: 20, generation: 10, memberFee: 20}
-          timeOfUse:
-            - {name: night, from: "00:00", to: "06:00", consumption: 0.0812}
-            - {name: midday, days: [mon, tue, wed, thu, fri], from: "10:00", to: "16:00", consumption: 0.1015, generation: 0.07}
-            - {name: standard, days: [mon, tue, wed, thu, fri], from: "06:00", to: "10:00"}
-            - {name: evening, days: [mon, tue, wed, thu, fri], from: "16:00", to: "24:00"}
-            - {name: weekend, days: [sat, sun], from: "06:00", to: "00:00", consumption: 0.11}
-        """
+    static let tariffs = TestTariffs.timeOfUse(generationVAT: 10, weekendEnd: "00:00")
 
     @Test func readsTariffsWithTimeOfUseWindows() throws {
         let c = try CommunityFile.parse(Self.community + "\n" + Self.tariffs, source: "t.yaml")

@@ -49,16 +49,9 @@ import Testing
     }
 
     @Test func aStoreFromBeforeBillingGainsTheStatementsTableOnOpen() throws {
-        let folder = TemporaryFolder()
-        let path = folder.path + "/old.sqlite"
-        do {
-            // A file as the version before billing left it: the first two migrations only.
-            let old = try SQLiteConnection(path: path)
-            try old.execute(SQLiteSchema.migrations[0])
-            try old.execute(SQLiteSchema.migrations[1])
-            try old.execute("PRAGMA user_version = 2")
-            old.close()
-        }
+        // A file as the version before billing left it: the first two migrations only.
+        let (folder, path) = try SQLiteStoreTests.oldFile(migrations: 2)
+        defer { withExtendedLifetime(folder) {} }
         let store = try SQLiteStore(path: path)
         #expect(try store.schemaVersion() == SQLiteSchema.version)
         let issued = try store.issueStatements(

@@ -28,18 +28,13 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func upsertRulesDecideForEveryBackendAndAStoredReadingCanTakePrecedence(backend: Backend) throws {
-        let fixture = try TestStore(backend)
-        let store = fixture.store
-        let community = try smallCommunity()
         let day = try LocalDate("2026-10-06")
+        let fixture = try TestStore(backend)
+        let (store, community) = (fixture.store, fixture.community)
         let measured = readings(community, from: day, days: 1) { _, _ in 500 }
         _ = try store.upsert(measured, community: community)
         // A substitute value for a measured one: refused while measured values take precedence.
-        var estimated = measured
-        for i in estimated.indices {
-            estimated[i].milliwattHours = 700
-            estimated[i].quality = .estimated
-        }
+        let estimated = measured.map { Reading(point: $0.point, start: $0.start, milliwattHours: 700, quality: .estimated) }
         let rules = UpsertRules(mayReplace: { stored, incoming in !(stored.quality == .measured && incoming.quality != .measured) })
         if let sqlite = store as? SQLiteStore {
             sqlite.upsertRules = rules
@@ -66,8 +61,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func monthRollupsAreMadeFromDayRollupsByTheSharedRule(backend: Backend) throws {
         let fixture = try TestStore(backend)
-        let store = fixture.store
-        let community = try smallCommunity()
+        let (store, community) = (fixture.store, fixture.community)
         let points = community.pointKeys
         let month = try LocalMonth("2026-10")
         var allocator = community.allocator()

@@ -38,9 +38,12 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 final class TestStore {
     let folder = TemporaryFolder()
     let store: any ReadingStore
+    /// The small community (`smallCommunity()`), for the tests that need one.
+    let community: Community
     private var mongoDatabase: String?
 
     init(_ backend: Backend) throws {
+        community = try smallCommunity()
         switch backend {
         case .sqlite:
             store = try SQLiteStore(path: folder.path + "/e.sqlite")
@@ -62,8 +65,7 @@ final class TestStore {
     @Test(arguments: Backend.allCases)
     func upsertIsIdempotentAndMarksDays(backend: Backend) throws {
         let fixture = try TestStore(backend)
-        let store = fixture.store
-        let community = try smallCommunity()
+        let (store, community) = (fixture.store, fixture.community)
         let day = try LocalDate("2026-10-25")
         let batch = readings(community, from: day, days: 1) { q, i in Int64(q * 10 + i) }
         let first = try store.upsert(batch, community: community)
@@ -89,8 +91,7 @@ final class TestStore {
     @Test(arguments: Backend.allCases)
     func aChangedValueIsACorrectionThatMarksItsDayAgain(backend: Backend) throws {
         let fixture = try TestStore(backend)
-        let store = fixture.store
-        let community = try smallCommunity()
+        let (store, community) = (fixture.store, fixture.community)
         let day = try LocalDate("2026-03-29")
         let batch = readings(community, from: day, days: 1) { _, _ in 1000 }
         _ = try store.upsert(batch, community: community)
@@ -126,8 +127,7 @@ final class TestStore {
     @Test(arguments: Backend.allCases)
     func scanReturnsOnlyTheRequestedPointsAndRange(backend: Backend) throws {
         let fixture = try TestStore(backend)
-        let store = fixture.store
-        let community = try smallCommunity()
+        let (store, community) = (fixture.store, fixture.community)
         let day = try LocalDate("2026-10-01")
         _ = try store.upsert(readings(community, from: day, days: 2) { _, i in Int64(i) }, community: community)
         let only = [community.pointKeys[2]]
@@ -143,8 +143,7 @@ final class TestStore {
     @Test(arguments: Backend.allCases)
     func savedDaysReadBackAndClearTheirMarkOnlyIfUnchanged(backend: Backend) throws {
         let fixture = try TestStore(backend)
-        let store = fixture.store
-        let community = try smallCommunity()
+        let (store, community) = (fixture.store, fixture.community)
         let day = try LocalDate("2026-10-25")
         _ = try store.upsert(readings(community, from: day, days: 1) { _, i in i == 0 ? 900 : 500 }, community: community)
         let dirty = try #require(try store.dirtyDays(community: community.id).first)
@@ -223,16 +222,23 @@ final class TestStore {
 }
 
 @Suite struct SQLiteStoreTests {
-    @Test func migratesAnOlderFileAndRefusesANewerOne() throws {
+    /// An SQLite file as an older version left it: the first `migrations` only, then `sql`.
+    static func oldFile(migrations: Int, then sql: [String] = []) throws -> (TemporaryFolder, String) {
         let folder = TemporaryFolder()
         let path = folder.path + "/old.sqlite"
-        do {
-            let raw = try SQLiteConnection(path: path)
-            try raw.execute(SQLiteSchema.migrations[0])
-            try raw.execute("PRAGMA user_version = 1")
-            try raw.execute(
-                "INSERT INTO metering_points (zaehlpunkt, direction) VALUES ('AT0030000000000000000000000000001', 'consumption')")
-        }
+        let raw = try SQLiteConnection(path: path)
+        for migration in SQLiteSchema.migrations.prefix(migrations) { try raw.execute(migration) }
+        try raw.execute("PRAGMA user_version = \(migrations)")
+        for statement in sql { try raw.execute(statement) }
+        raw.close()
+        return (folder, path)
+    }
+
+    @Test func migratesAnOlderFileAndRefusesANewerOne() throws {
+        let (folder, path) = try Self.oldFile(
+            migrations: 1,
+            then: ["INSERT INTO metering_points (zaehlpunkt, direction) VALUES ('AT0030000000000000000000000000001', 'consumption')"])
+        defer { withExtendedLifetime(folder) {} }
         let store = try SQLiteStore(path: path)
         #expect(try store.schemaVersion() == SQLiteSchema.version)
         #expect(try store.db.scalarInt("SELECT COUNT(*) FROM rollups_day_kwh") == 0)
