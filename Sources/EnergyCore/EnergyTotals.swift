@@ -49,6 +49,18 @@ public struct EnergyTotals: Sendable, Equatable, Hashable {
         return t
     }
 
+    /// Adds one point's figures to a community total: shared energy counts once, on the consumer side.
+    @inline(__always)
+    public mutating func addToCommunity(_ point: EnergyTotals, direction: Direction) {
+        consumed += point.consumed
+        produced += point.produced
+        if direction == .consumption { shared += point.shared }
+        grid += point.grid
+        surplus += point.surplus
+        intervals += point.intervals
+        expectedIntervals += point.expectedIntervals
+    }
+
     @inline(__always)
     public mutating func add(_ other: EnergyTotals) {
         consumed += other.consumed
