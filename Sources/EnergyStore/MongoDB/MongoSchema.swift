@@ -7,6 +7,8 @@ enum MongoSchema {
     static let indexes: [(String, String, KeyValuePairs<String, BSONValue>, Bool)] = [
         ("readings", "reading_key", ["zaehlpunkt": .int32(1), "start": .int32(1), "direction": .int32(1)], true),
         ("readings", "community_time", ["community": .int32(1), "start": .int32(1)], false),
+        // The rollup's scan: every reading of a day, whichever community stored it.
+        ("readings", "by_time", ["start": .int32(1)], false),
         (
             "allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)],
             true

@@ -165,15 +165,16 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
         var indexOf: [PointKey: Int] = [:]
         for (i, key) in points.enumerated() { indexOf[key] = i }
         var count = 0
-        // By point, not by community: a reading is stored once, whichever community stored it
-        // (the contract in ReadingStore.swift); the reading_key index serves this.
+        // By time, not by community: a reading is stored once, whichever community stored it (the
+        // contract in ReadingStore.swift), so the range is read on the by_time index, already in
+        // time order, and the points are picked below. (A $in of every Zaehlpunkt on reading_key
+        // made the test server's scan 15 times slower.)
         let filter = BSONDocument([
-            "zaehlpunkt": Self.anyOf(points),
             "start": .document(
                 BSONDocument([
                     "$gte": Self.date(range.lowerBound.startSeconds),
                     "$lt": Self.date(range.upperBound.startSeconds),
-                ])),
+                ]))
         ])
         let options = BSONDocument([
             "projection": .document(
