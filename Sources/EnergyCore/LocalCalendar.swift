@@ -75,10 +75,8 @@ public struct LocalCalendar: Sendable {
         UTCTimestamp.format(seconds, offsetSeconds: offset(at: seconds))
     }
 
-    /// Today's local date.
-    public func today(now: Date = Date()) -> LocalDate {
-        localDate(containing: Int64(now.timeIntervalSince1970.rounded(.down)))
-    }
+    /// Today's local date by `clock`.
+    public func today(by clock: any WallClock = SystemClock()) -> LocalDate { localDate(containing: clock.unixSeconds) }
 
     /// An offset lookup that remembers the span in which the offset is constant: for hot loops.
     public func offsetCache() -> ZoneOffsetCache { ZoneOffsetCache(timeZone: timeZone) }

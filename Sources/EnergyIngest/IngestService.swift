@@ -35,6 +35,8 @@ public final class IngestService: @unchecked Sendable {
     /// The store as log lines name it.
     public var storeName = "the store"
     public var logger = Logger(label: "energy.ingest")
+    /// Times the batches (how long a batch waits, how old its readings are).
+    public var clock: any WallClock = SystemClock()
 
     private let openStore: () throws -> any ReadingStore
     private var store: (any ReadingStore)?
@@ -111,7 +113,7 @@ public final class IngestService: @unchecked Sendable {
             }
             var wait = 200
             if let first = batch.firstArrival {
-                wait = max(0, Int((maxBatchDelay - Date().timeIntervalSince(first)) * 1000))
+                wait = max(0, Int((maxBatchDelay - clock.now().timeIntervalSince(first)) * 1000))
             }
             if wait > 0, let delivery = try connection.nextDelivery(timeoutMilliseconds: wait) {
                 add(delivery, to: &batch)
@@ -123,7 +125,7 @@ public final class IngestService: @unchecked Sendable {
     }
 
     private func add(_ delivery: AMQPConnection.Delivery, to batch: inout Batch) {
-        if batch.firstArrival == nil { batch.firstArrival = Date() }
+        if batch.firstArrival == nil { batch.firstArrival = clock.now() }
         batch.lastTag = delivery.deliveryTag
         if let stamp = delivery.timestamp { batch.oldestTimestamp = min(batch.oldestTimestamp ?? stamp, stamp) }
         do {
@@ -164,7 +166,7 @@ public final class IngestService: @unchecked Sendable {
         }
         try connection.ack(lastTag, multiple: true)
         try connection.commit()
-        let now = Date()
+        let now = clock.now()
         metrics.recordBatch(
             stored: summary, rejected: batch.deadLetters.map(\.1.reason),
             seconds: now.timeIntervalSince(batch.firstArrival ?? now),
@@ -223,6 +225,7 @@ private final class StopFlag: @unchecked Sendable {
 
     /// Sleeps up to `seconds`, waking at once when a stop is requested.
     func sleep(seconds: Double) {
+        // A deadline for the condition variable: the system's time, not a clock of ours.
         let end = Date().addingTimeInterval(seconds)
         condition.lock()
         defer { condition.unlock() }

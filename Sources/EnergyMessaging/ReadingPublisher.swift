@@ -29,7 +29,7 @@ public final class ReadingPublisher {
     public var maxAttempts: Int? = nil
     public var logger: Logger
     /// The clock the message timestamps come from (seconds since 1970).
-    public var now: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    public var clock: any WallClock = SystemClock()
 
     /// Readings the broker has confirmed.
     public private(set) var confirmed = 0
@@ -83,7 +83,7 @@ public final class ReadingPublisher {
             while unconfirmed >= window { try awaitConfirm(connection) }
             let tag = try connection.publish(
                 exchange: topology.exchange, routingKey: topology.routingKey(community: community, direction: reading.point.direction),
-                body: ReadingMessage.encode(reading, community: community), messageID: ReadingMessage.id(reading), timestamp: now())
+                body: ReadingMessage.encode(reading, community: community), messageID: ReadingMessage.id(reading), timestamp: clock.unixSeconds)
             // Tags count up by one per publish on the channel; keep the index arithmetic honest.
             precondition(tag == firstTag + UInt64(outstanding.count), "delivery tags out of step")
             outstanding.append(reading)

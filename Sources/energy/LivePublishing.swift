@@ -10,6 +10,8 @@ struct LivePublishing {
     let community: Community
     let seed: UInt64
     let logger = Logger(label: "energy.simulate")
+    /// The wall clock the real-time schedule follows.
+    var clock: any WallClock = SystemClock()
 
     private func publisher() throws -> ReadingPublisher {
         let publisher = ReadingPublisher(amqp: uri, community: community.id, logger: logger)
@@ -21,7 +23,7 @@ struct LivePublishing {
     /// Every reading of local days `from..<to`, as fast as the broker confirms.
     func backfill(from: LocalDate, to: LocalDate) throws {
         let publisher = try publisher()
-        let started = Date()
+        let started = clock.now()
         var bar = ProgressBar("publishing", total: to.daysSinceEpoch - from.daysSinceEpoch)
         var days = 0
         try CommunitySimulator(community: community, seed: seed).simulate(from: from, to: to) { readings in
@@ -30,7 +32,7 @@ struct LivePublishing {
             bar.update(days)
         }
         try publisher.flush()
-        let seconds = Date().timeIntervalSince(started)
+        let seconds = clock.now().timeIntervalSince(started)
         bar.finish(
             "published \(publisher.confirmed) readings of \(community.id) to \(uri) (\(Int(Double(publisher.confirmed) / max(seconds, 0.001))) readings/s, "
                 + "\(publisher.republished) published again)")
@@ -43,7 +45,7 @@ struct LivePublishing {
     /// published at once, so there is no gap.
     func realtime(from: LocalDate?, to: LocalDate?, speed: Double, resumeFile: String?) throws {
         let publisher = try publisher()
-        let wallStart = Date().timeIntervalSince1970
+        let wallStart = clock.now().timeIntervalSince1970
         var simulatedStart = from.map { Double(community.calendar.startOfDay($0)) } ?? wallStart
         let end = to.map { QuarterHour(index: community.calendar.startOfDay($0) / QuarterHour.seconds) }
         var quarterHour = QuarterHour(containing: Int64(simulatedStart))
@@ -57,7 +59,7 @@ struct LivePublishing {
         while end.map({ quarterHour < $0 }) ?? true {
             // Wait until the simulated clock reaches the end of this quarter hour.
             let due = wallStart + (Double(quarterHour.next.startSeconds) - simulatedStart) / speed
-            let wait = due - Date().timeIntervalSince1970
+            let wait = due - clock.now().timeIntervalSince1970
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
             let date = community.calendar.localDate(containing: quarterHour.startSeconds)
             if day?.date != date {

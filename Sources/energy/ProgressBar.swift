@@ -6,7 +6,8 @@ struct ProgressBar {
     let total: Int
     private let enabled: Bool
     private var lastDrawn = -1
-    private let started = Date()
+    /// Elapsed time for the closing line: a monotonic clock, unaffected by changes of the wall clock.
+    private let started = ContinuousClock.now
 
     init(_ title: String, total: Int) {
         self.title = title
@@ -29,7 +30,8 @@ struct ProgressBar {
     /// Clears the bar and prints a closing line.
     mutating func finish(_ message: String) {
         if enabled { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
-        let seconds = Date().timeIntervalSince(started)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(message + String(format: " (%.1f s)", seconds))
     }
 }
