@@ -83,7 +83,8 @@ public final class ReadingPublisher {
             while unconfirmed >= window { try awaitConfirm(connection) }
             let tag = try connection.publish(
                 exchange: topology.exchange, routingKey: topology.routingKey(community: community, direction: reading.point.direction),
-                body: ReadingMessage.encode(reading, community: community), messageID: ReadingMessage.id(reading), timestamp: clock.unixSeconds)
+                body: ReadingMessage.encode(reading, community: community), messageID: ReadingMessage.id(reading),
+                timestamp: clock.unixSeconds)
             // Tags count up by one per publish on the channel; keep the index arithmetic honest.
             precondition(tag == firstTag + UInt64(outstanding.count), "delivery tags out of step")
             outstanding.append(reading)
