@@ -156,7 +156,7 @@ public final class IngestService: @unchecked Sendable {
                 "dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)"): \(rejection)",
                 metadata: ["reason": "\(rejection.reason.rawValue)"])
             var headers = [
-                ("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.detail),
+                ("x-energy-reason", rejection.reason.rawValue), ("x-energy-detail", rejection.shownDetail),
                 ("x-energy-community", community.id),
             ]
             if let id = delivery.messageID { headers.append(("x-energy-message-id", id)) }

@@ -122,5 +122,18 @@ public struct ReadingRejection: Error, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
-    public var description: String { "\(reason.rawValue): \(detail)" }
+    /// At most this many bytes of `detail` go into a dead letter's header or a log line: a
+    /// message's values can be of any size, and rabbitmq-c refuses a header table larger than its
+    /// frame buffer (the connection drops, the message comes back, and the queue never drains).
+    public static let shownDetailBytes = 500
+
+    /// `detail`, cut to `shownDetailBytes` with its full size said.
+    public var shownDetail: String {
+        let size = detail.utf8.count
+        guard size > Self.shownDetailBytes else { return detail }
+        // A cut inside a character is repaired by the decoding (U+FFFD).
+        return String(decoding: detail.utf8.prefix(Self.shownDetailBytes), as: UTF8.self) + "… (\(size) bytes in all)"
+    }
+
+    public var description: String { "\(reason.rawValue): \(shownDetail)" }
 }

@@ -298,6 +298,14 @@ func rabbitmqctl(_ arguments: String...) throws {
                 message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":99999999"#),
                 .implausibleEnergy
             ),
+            // 140,000 digits: their detail must not go whole into the dead letter's header (rabbitmq-c
+            // refuses the frame, the connection drops and the queue never drains).
+            (
+                message(
+                    #""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":"\#(String(repeating: "7", count: 140_000))""#
+                ),
+                .badEnergy
+            ),
         ]
         // Valid readings before, between and after the poison.
         let connection = try AMQPConnection(try AMQPURI(live.amqp))
@@ -328,6 +336,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         while let letter = try connection.get(queue: t.deadLetterQueue) {
             reasons[letter.messageID ?? "?"] = letter.headers["x-energy-reason"]
             #expect(letter.headers["x-energy-detail"]?.isEmpty == false)
+            #expect((letter.headers["x-energy-detail"]?.utf8.count ?? 0) <= ReadingRejection.shownDetailBytes + 40)
         }
         for (i, (_, reason)) in poison.enumerated() {
             #expect(reasons["poison-\(i)"] == reason.rawValue, "poison-\(i)")

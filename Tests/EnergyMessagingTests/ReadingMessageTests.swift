@@ -96,3 +96,30 @@ import Testing
         }
     }
 }
+
+@Suite struct OversizedMessageTests {
+    /// A value of any size is rejected with a detail short enough for a header and a log line.
+    @Test(arguments: ["kwh", "zaehlpunkt", "start"])
+    func anOversizedValueIsRejectedWithAShortDetail(field: String) throws {
+        var fields: [String: String] = [
+            "community": #""eeg-demo""#, "zaehlpunkt": #""AT0030000000000000000100000000002""#, "start": #""2026-10-05T00:00:00Z""#,
+            "kwh": #""1.5""#,
+        ]
+        fields[field] = "\"" + String(repeating: "7", count: 140_000) + "\""
+        let body = #"{"version":1,"direction":"consumption","# + fields.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        let rejection = try #require(throws: ReadingRejection.self) { try ReadingMessage.decode(Array(body.utf8)) }
+        #expect(rejection.shownDetail.utf8.count <= ReadingRejection.shownDetailBytes + 40)
+        #expect(rejection.description.utf8.count <= ReadingRejection.shownDetailBytes + 80)
+        if rejection.detail.utf8.count > ReadingRejection.shownDetailBytes {
+            #expect(rejection.shownDetail.hasSuffix("(\(rejection.detail.utf8.count) bytes in all)"))
+        }
+    }
+
+    /// The ingest's own rejections (a community of 140,000 characters is not ours) are cut the same way.
+    @Test func aLongDetailIsCutWithItsSizeSaid() {
+        let rejection = ReadingRejection(.notInCommunity, "community '" + String(repeating: "ü", count: 70_000) + "' is not eeg-demo")
+        #expect(rejection.shownDetail.utf8.count < ReadingRejection.shownDetailBytes + 40)
+        #expect(rejection.shownDetail.hasSuffix("… (140028 bytes in all)"))
+        #expect(ReadingRejection(.badEnergy, "short").shownDetail == "short")
+    }
+}
