@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         // Only the API tests use it directly (to mint tokens); jwt-kit depends on it anyway.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // The EDA portal's workbooks are ZIP files (XLSX); libxlsxwriter only writes.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries: each wrapped once, thinly, by one Swift file or folder.
@@ -26,10 +28,16 @@ let package = Package(
         .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Domain: no I/O, no C modules.
         .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "EnergySimulator", dependencies: ["EnergyCore"]),
+        // The grid operator's files (EDA): CR_MSG XML and the EDA portal's workbooks, read into
+        // the domain's values. No store: EnergyIngest stores what these readers return.
+        .target(
+            name: "EnergyEDA",
+            dependencies: ["EnergyCore", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(
             name: "EnergyStore", dependencies: ["EnergyCore", "CSQLite3", "CMongoC", .product(name: "Logging", package: "swift-log")]),
         .target(
@@ -48,7 +56,7 @@ let package = Package(
         .target(
             name: "EnergyIngest",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergyMessaging", .product(name: "Prometheus", package: "swift-prometheus"),
+                "EnergyCore", "EnergyStore", "EnergyEDA", "EnergyMessaging", .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "EnergyReports", dependencies: ["EnergyCore", "EnergyStore"]),
@@ -91,6 +99,7 @@ let package = Package(
         .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
+        .testTarget(name: "EnergyEDATests", dependencies: ["EnergyEDA", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(
             name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(

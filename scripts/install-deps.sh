@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 mode=${1:-build}
 
 case "$mode" in
-  build) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev) ;;
-  test) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev
+  build) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev libxml2-dev) ;;
+  test) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev libxml2-dev
                   python3-venv rabbitmq-server prometheus wrk) ;;
   deploy) packages=(python3-venv prometheus) ;;
   *) echo "usage: $0 [build|test|deploy]" >&2; exit 2 ;;

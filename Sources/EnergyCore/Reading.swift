@@ -1,3 +1,5 @@
+import Foundation
+
 /// One quarter-hour value of one metering point.
 ///
 /// ```swift
@@ -28,9 +30,29 @@ public struct Reading: Sendable, Equatable {
     }
 }
 
-/// How a value was obtained (the grid operators' quality flags).
+/// How a value was obtained (the grid operators' quality flags): `measured` is EDA's `L1`,
+/// `substituted` a reliable substitute value (`L2`), `estimated` an unreliable one (`L3`).
+/// A value never replaces a stored value of better quality (see ``isBetter(than:)``).
 public enum Quality: String, Sendable, Codable, CaseIterable {
     case measured, substituted, estimated
+
+    /// Precedence: L1 before L2 before L3.
+    public func isBetter(than other: Quality) -> Bool { code < other.code }
+
+    /// EDA's quality code (`L1`, `L2`, `L3`).
+    public var edaCode: String { "L\(code + 1)" }
+
+    /// Reads EDA's `MM` quality: `L1`/`L2`/`L3`, or the older two-digit codes, where `01` is a
+    /// measured value, `02` a substitute value and `03`-`05` provisional or estimated values
+    /// (treated as unreliable, L3).
+    public init?(edaCode text: String) {
+        switch text.trimmingCharacters(in: .whitespaces).uppercased() {
+        case "L1", "01": self = .measured
+        case "L2", "02": self = .substituted
+        case "L3", "03", "04", "05": self = .estimated
+        default: return nil
+        }
+    }
 
     public var code: Int {
         switch self {

@@ -1,0 +1,143 @@
+@preconcurrency import CLibXML2
+import Foundation
+
+/// A forward-only XML reader over libxml2's `xmlTextReader`: the one wrapper of libxml2, used for
+/// the CR_MSG documents and the parts of an XLSX workbook.
+///
+/// Empty elements (`<a/>`) give a `.start` and an `.end` like any other. No network access, no
+/// entity expansion (a document cannot make the reader fetch or inflate anything).
+/// ```swift
+/// let xml = try XMLStream(bytes: Array(data), name: "record.xml")
+/// while let event = try xml.next() {
+///     if event == .start, xml.isNamed("EP") { … xml.attribute("MeterCode") … }
+///     if event == .text { print(xml.text) }
+/// }
+/// ```
+public final class XMLStream {
+    public enum Event: Sendable, Equatable { case start, end, text }
+
+    /// The document's name in error messages (a file path, or a path inside a ZIP file).
+    public let name: String
+    private let bytes: [UInt8]
+    private let reader: xmlTextReaderPtr
+    /// An empty element's start was returned; its end comes next.
+    private var pendingEnd = false
+    private var current: Event = .start
+
+    public init(bytes: [UInt8], name: String) throws(XMLStreamError) {
+        self.bytes = bytes
+        self.name = name
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let made = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { xmlReaderForMemory($0, Int32(buffer.count), nil, nil, options) }
+            } ?? nil
+        }
+        guard bytes.count < Int(Int32.max), let made else {
+            throw XMLStreamError(document: name, line: 0, message: bytes.isEmpty ? "the document is empty" : "cannot read the document")
+        }
+        reader = made
+    }
+
+    deinit { xmlFreeTextReader(reader) }
+
+    /// The next start, end or text event; nil at the end of the document. Comments, processing
+    /// instructions and whitespace between elements are skipped.
+    public func next() throws(XMLStreamError) -> Event? {
+        if pendingEnd {
+            pendingEnd = false
+            current = .end
+            return .end
+        }
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status == 0 { return nil }
+            if status < 0 { throw failure() }
+            switch xmlTextReaderNodeType(reader) {
+            case 1:  // element
+                pendingEnd = xmlTextReaderIsEmptyElement(reader) == 1
+                current = .start
+                return .start
+            case 15:  // end of element
+                current = .end
+                return .end
+            case 3, 4:  // text, CDATA
+                current = .text
+                return .text
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The local name (without prefix) of the current element.
+    public var localName: String { xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "" }
+
+    /// Whether the current element's local name is `name` (no String made).
+    public func isNamed(_ name: StaticString) -> Bool {
+        guard let local = xmlTextReaderConstLocalName(reader) else { return false }
+        return name.withUTF8Buffer { wanted in
+            var i = 0
+            while i < wanted.count {
+                if local[i] != wanted[i] { return false }
+                i += 1
+            }
+            return local[i] == 0
+        }
+    }
+
+    /// The current text node's content.
+    public var text: String { xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? "" }
+
+    /// Calls `body` with the current text node's bytes (no String made).
+    public func withTextBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let value = xmlTextReaderConstValue(reader) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
+    }
+
+    /// An attribute of the current element, by its qualified name.
+    public func attribute(_ name: String) -> String? {
+        guard current == .start, let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
+        defer { xmlFree(value) }
+        return String(cString: value)
+    }
+
+    /// The line the reader is at, for error messages.
+    public var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    /// Reads the text content of the current element up to its end (for `<a>text</a>`).
+    public func elementText() throws(XMLStreamError) -> String {
+        guard current == .start, !pendingEnd else {
+            if pendingEnd { _ = try next() }
+            return ""
+        }
+        var content = ""
+        var depth = 0
+        while let event = try next() {
+            switch event {
+            case .text: if depth == 0 { content += text }
+            case .start: depth += 1
+            case .end:
+                if depth == 0 { return content }
+                depth -= 1
+            }
+        }
+        return content
+    }
+
+    private func failure() -> XMLStreamError {
+        if let error = xmlGetLastError() {
+            let message = error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
+            return XMLStreamError(document: name, line: Int(error.pointee.line), message: message)
+        }
+        return XMLStreamError(document: name, line: line, message: "malformed XML")
+    }
+}
+
+/// The document is not well-formed XML.
+public struct XMLStreamError: Error, Equatable, CustomStringConvertible {
+    public var document: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(document)\(line > 0 ? ":\(line)" : ""): not well-formed XML: \(message)" }
+}
