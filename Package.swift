@@ -96,7 +96,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ], path: "Benchmarks/EnergyBench"),
 
-        .target(name: "EnergyTestSupport", path: "Tests/EnergyTestSupport"),
+        .target(name: "EnergyTestSupport", dependencies: ["EnergyCore"], path: "Tests/EnergyTestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
         .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
         .testTarget(name: "EnergyEDATests", dependencies: ["EnergyEDA", "EnergyCore", "EnergyTestSupport"]),
