@@ -94,6 +94,7 @@ public struct CommunityRoutes: Sendable {
             }
             fields.append(("intervals", .int(t.intervals)))
             fields.append(("expected_intervals", .int(t.expectedIntervals)))
+            fields.append(("dso_intervals", .int(t.dsoIntervals)))
             return .object(fields)
         }
         return APIServer.json(

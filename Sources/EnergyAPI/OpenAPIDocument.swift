@@ -107,7 +107,7 @@ public enum OpenAPIDocument {
                 metering_points: {type: array, items: {$ref: "#/components/schemas/MeteringPoint"}}
             RollupRow:
               type: object
-              required: [bucket_start, consumed_kwh, produced_kwh, shared_kwh, grid_kwh, surplus_kwh, intervals, expected_intervals]
+              required: [bucket_start, consumed_kwh, produced_kwh, shared_kwh, grid_kwh, surplus_kwh, intervals, expected_intervals, dso_intervals]
               additionalProperties: false
               properties:
                 bucket_start: {type: string, description: "Local ISO 8601 time with offset"}
@@ -119,6 +119,7 @@ public enum OpenAPIDocument {
                 surplus_kwh: {type: number}
                 intervals: {type: integer, description: "Quarter hours with readings"}
                 expected_intervals: {type: integer, description: "Quarter hours in the bucket (92, 96 or 100 a day)"}
+                dso_intervals: {type: integer, description: "Quarter hours whose share is the grid operator's allocation (EDA), not ours"}
             Rollups:
               type: object
               required: [community, zaehlpunkt, granularity, from, to, stale_days, rows]

@@ -4,7 +4,8 @@
 /// For a consumer: `consumed`, `shared` (its community share) and `grid` (consumed - shared).
 /// For a generator: `produced`, `shared` (what the community took) and `surplus` (produced - shared).
 /// For a community: all of them, with `shared` counted once (allocated = taken).
-/// `intervals` counts readings present, `expectedIntervals` those that should be there.
+/// `intervals` counts readings present, `expectedIntervals` those that should be there, and
+/// `dsoIntervals` those whose share is the grid operator's allocation rather than ours.
 /// ```swift
 /// var day = EnergyTotals()
 /// day.add(.point(direction: .consumption, value: 1000, share: 400))
@@ -18,10 +19,14 @@ public struct EnergyTotals: Sendable, Equatable, Hashable {
     public var surplus: Int64 = 0
     public var intervals: Int = 0
     public var expectedIntervals: Int = 0
+    public var dsoIntervals: Int = 0
 
     public init() {}
 
-    public init(consumed: Int64, produced: Int64, shared: Int64, grid: Int64, surplus: Int64, intervals: Int, expectedIntervals: Int) {
+    public init(
+        consumed: Int64, produced: Int64, shared: Int64, grid: Int64, surplus: Int64, intervals: Int, expectedIntervals: Int,
+        dsoIntervals: Int = 0
+    ) {
         self.consumed = consumed
         self.produced = produced
         self.shared = shared
@@ -29,6 +34,7 @@ public struct EnergyTotals: Sendable, Equatable, Hashable {
         self.surplus = surplus
         self.intervals = intervals
         self.expectedIntervals = expectedIntervals
+        self.dsoIntervals = dsoIntervals
     }
 
     /// One expected quarter hour of one metering point; `value` < 0 means the reading is missing.
@@ -59,6 +65,7 @@ public struct EnergyTotals: Sendable, Equatable, Hashable {
         surplus += point.surplus
         intervals += point.intervals
         expectedIntervals += point.expectedIntervals
+        dsoIntervals += point.dsoIntervals
     }
 
     @inline(__always)
@@ -70,6 +77,7 @@ public struct EnergyTotals: Sendable, Equatable, Hashable {
         surplus += other.surplus
         intervals += other.intervals
         expectedIntervals += other.expectedIntervals
+        dsoIntervals += other.dsoIntervals
     }
 
     /// Share of consumption covered by the community (0...1), nil without consumption.
@@ -92,8 +100,17 @@ public struct DayAllocation: Sendable {
 
     public var pointCount: Int { directions.count }
 
+    /// Whether a (quarter hour, point)'s share is the grid operator's (empty: none is).
+    public private(set) var fromGridOperator: [Bool] = []
+
     /// Allocates every quarter hour of `values` (quarter-hour-major, -1 for a missing reading).
-    public init(date: LocalDate, firstQuarterHour: QuarterHour, values: [Int64], allocator: inout QuarterHourAllocator) {
+    /// Where `gridOperator` holds a share (not -1) for a point and quarter hour, that share (the
+    /// DSO's allocation) replaces the computed one, and the community's figures of the quarter
+    /// hour follow from the points' (shared counted once, on the consumers' side).
+    public init(
+        date: LocalDate, firstQuarterHour: QuarterHour, values: [Int64], allocator: inout QuarterHourAllocator,
+        gridOperator: [Int64]? = nil
+    ) {
         let n = allocator.participants.count
         precondition(n > 0 && values.count % n == 0, "values must hold every point of every quarter hour")
         self.date = date
@@ -125,16 +142,39 @@ public struct DayAllocation: Sendable {
             totals.surplus = qt.surplus
             community.append(totals)
         }
+        if let gridOperator, gridOperator.contains(where: { $0 >= 0 }) { useGridOperatorShares(gridOperator) }
+    }
+
+    private mutating func useGridOperatorShares(_ gridOperator: [Int64]) {
+        precondition(gridOperator.count == values.count, "one DSO share slot per point and quarter hour")
+        let n = pointCount
+        fromGridOperator = gridOperator.map { $0 >= 0 }
+        for q in 0..<quarterHourCount {
+            var replaced = false
+            for i in 0..<n where gridOperator[q * n + i] >= 0 {
+                shares[q * n + i] = gridOperator[q * n + i]
+                replaced = true
+            }
+            guard replaced else { continue }
+            var totals = EnergyTotals()
+            for i in 0..<n { totals.addToCommunity(pointTotals(quarterHour: q, point: i), direction: directions[i]) }
+            community[q] = totals
+        }
+    }
+
+    /// One point's figures of one quarter hour.
+    @inline(__always)
+    public func pointTotals(quarterHour q: Int, point i: Int) -> EnergyTotals {
+        let k = q * pointCount + i
+        var t = EnergyTotals.point(direction: directions[i], value: values[k], share: shares[k])
+        if t.intervals == 1, !fromGridOperator.isEmpty, fromGridOperator[k] { t.dsoIntervals = 1 }
+        return t
     }
 
     /// The day's totals of metering point `point`.
     public func totals(ofPoint point: Int) -> EnergyTotals {
         var t = EnergyTotals()
-        let n = pointCount
-        let direction = directions[point]
-        for q in 0..<quarterHourCount {
-            t.add(.point(direction: direction, value: values[q * n + point], share: shares[q * n + point]))
-        }
+        for q in 0..<quarterHourCount { t.add(pointTotals(quarterHour: q, point: point)) }
         return t
     }
 
@@ -143,6 +183,12 @@ public struct DayAllocation: Sendable {
         var t = EnergyTotals()
         for q in community { t.add(q) }
         return t
+    }
+
+    /// Per quarter hour, whether point `point`'s share is the grid operator's (empty when none is).
+    public func gridOperatorFlags(ofPoint point: Int) -> [Bool] {
+        guard !fromGridOperator.isEmpty else { return [] }
+        return (0..<quarterHourCount).map { fromGridOperator[$0 * pointCount + point] }
     }
 
     /// Point `point`'s readings and shares, one pair per quarter hour, interleaved: the compact

@@ -26,7 +26,7 @@ extension DayAllocation {
             }
             let b = buckets.count - 1
             for i in 0..<n {
-                buckets[b].points[i].add(EnergyTotals.point(direction: directions[i], value: values[q * n + i], share: shares[q * n + i]))
+                buckets[b].points[i].add(pointTotals(quarterHour: q, point: i))
             }
             buckets[b].community.add(community[q])
         }

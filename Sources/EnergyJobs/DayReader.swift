@@ -16,6 +16,8 @@ final class DayReader: @unchecked Sendable {
         var quarterHours: Range<QuarterHour>
         var values: [Int64]
         var readings: Int
+        /// The grid operator's shares (see `GridOperatorDay`), nil if it sent none for the day.
+        var gridOperator: [Int64]?
     }
 
     private enum Item {
@@ -49,7 +51,14 @@ final class DayReader: @unchecked Sendable {
                             buffer[Int(qh.index - first) * n + index] = mwh
                         }
                     }
-                    item = .day(Day(date: date, quarterHours: range, values: values, readings: count))
+                    var dso = GridOperatorDay(quarterHours: range.count, directions: points.map(\.direction))
+                    try store.scanGridOperatorFigures(community: community.id, points: points, in: range) { qh, index, code, mwh in
+                        dso.record(quarterHour: Int(qh.index - first), point: index, code: code, milliwattHours: mwh)
+                    }
+                    item = .day(
+                        Day(
+                            date: date, quarterHours: range, values: values, readings: count,
+                            gridOperator: dso.figures > 0 ? dso.shares(readings: values) : nil))
                 } catch {
                     item = .failed(error)
                 }

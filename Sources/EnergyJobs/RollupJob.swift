@@ -105,7 +105,7 @@ public struct RollupJob {
         while let input = try reader.next() {
             let day = DayAllocation(
                 date: input.date, firstQuarterHour: input.quarterHours.lowerBound, values: input.values,
-                allocator: &allocator)
+                allocator: &allocator, gridOperator: input.gridOperator)
             try store.saveDay(day, community: community, points: points, clearing: plan.dirty[input.date])
             readings += input.readings
             total.add(day.communityTotals)

@@ -8,7 +8,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// Turns report rows into text.
 ///
-/// CSV columns: `bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals`;
+/// CSV columns: `bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals,dso_intervals`
+/// (`dso_intervals`: the quarter hours whose share is the grid operator's allocation);
 /// `bucket_start` is local ISO 8601 with its offset, energies have exactly six decimals.
 /// ```swift
 /// print(ReportWriter(calendar: community.calendar).csv(report.rows), terminator: "")
@@ -19,7 +20,7 @@ public struct ReportWriter: Sendable {
     public init(calendar: LocalCalendar) { self.calendar = calendar }
 
     public static let csvHeader =
-        "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals"
+        "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals,dso_intervals"
 
     public func render(_ rows: [ReportRow], as format: ReportFormat) -> String {
         switch format {
@@ -37,7 +38,7 @@ public struct ReportWriter: Sendable {
             out += calendar.isoString(row.bucketStart)
             out += row.point.map { ",meter,\($0.zaehlpunkt)," } ?? ",community,,"
             out += kwh(t.consumed) + "," + kwh(t.produced) + "," + kwh(t.shared) + "," + kwh(t.grid) + "," + kwh(t.surplus)
-            out += ",\(t.intervals),\(t.expectedIntervals)\n"
+            out += ",\(t.intervals),\(t.expectedIntervals),\(t.dsoIntervals)\n"
         }
         return out
     }
@@ -59,6 +60,7 @@ public struct ReportWriter: Sendable {
                     ("consumed_mwh", .int(t.consumed)), ("produced_mwh", .int(t.produced)), ("shared_mwh", .int(t.shared)),
                     ("grid_mwh", .int(t.grid)), ("surplus_mwh", .int(t.surplus)),
                     ("intervals", .int(t.intervals)), ("expected_intervals", .int(t.expectedIntervals)),
+                    ("dso_intervals", .int(t.dsoIntervals)),
                 ]
                 return .object(fields)
             })

@@ -74,7 +74,7 @@ public struct RollupReport: Sendable {
                     let offset = Int(series.firstQuarterHour.index - base) + q
                     guard offset >= 0, offset < grid.quarterHours.count else { continue }
                     let bucket = grid.bucketIndex(ofQuarterHourAt: offset)
-                    var t = EnergyTotals.point(direction: direction, value: series.interleaved[2 * q], share: series.interleaved[2 * q + 1])
+                    var t = series.totals(quarterHour: q)
                     t.expectedIntervals = 0
                     totals[bucket * (n + 1) + i].add(t)
                     totals[bucket * (n + 1) + n].addToCommunity(t, direction: direction)

@@ -44,4 +44,19 @@ enum AllocationRecord {
         }
         return position == bytes.count ? out : nil
     }
+
+    /// Which quarter hours' shares are the grid operator's, one bit each (least significant bit
+    /// first); nil when none is, so a day without DSO figures stores nothing extra.
+    static func encodeMask(_ flags: [Bool]) -> [UInt8]? {
+        guard flags.contains(true) else { return nil }
+        var bytes = [UInt8](repeating: 0, count: (flags.count + 7) / 8)
+        for (q, flag) in flags.enumerated() where flag { bytes[q / 8] |= 1 << UInt8(q % 8) }
+        return bytes
+    }
+
+    /// The flags of `quarterHours` quarter hours; empty when there is no mask.
+    static func decodeMask(_ bytes: UnsafeRawBufferPointer?, quarterHours: Int) -> [Bool] {
+        guard let bytes, bytes.count == (quarterHours + 7) / 8, quarterHours > 0 else { return [] }
+        return (0..<quarterHours).map { q in bytes[q / 8] & (1 << UInt8(q % 8)) != 0 }
+    }
 }

@@ -26,6 +26,8 @@ public struct UpsertSummary: Sendable, Equatable {
     public var inserted = 0
     public var unchanged = 0
     public var corrected = 0
+    /// Values refused because the stored one is of better quality (not an error; no day dirty).
+    public var keptBetter = 0
     public var dirtyDays: Set<LocalDate> = []
     public init() {}
 
@@ -33,20 +35,18 @@ public struct UpsertSummary: Sendable, Equatable {
         inserted += other.inserted
         unchanged += other.unchanged
         corrected += other.corrected
+        keptBetter += other.keptBetter
         dirtyDays.formUnion(other.dirtyDays)
     }
 }
 
-/// A reading's value as the store holds it.
+/// A value as the store holds it (a reading's or a grid-operator figure's).
 public struct StoredReading: Sendable, Equatable {
     public var milliwattHours: Int64
     public var quality: Quality
-}
 
-/// A stored reading to be overwritten by `reading`: a correction (the value changed, recorded and
-/// rolled up again) or only a new quality flag (the figures stand).
-public struct ReadingUpdate: Sendable, Equatable {
-    public var reading: Reading
-    public var old: StoredReading
-    public var isCorrection: Bool
+    public init(milliwattHours: Int64, quality: Quality) {
+        self.milliwattHours = milliwattHours
+        self.quality = quality
+    }
 }

@@ -25,8 +25,8 @@ public protocol ReadingLedgerBackend: ReadingLedger {
     /// The stored values of `readings[i]` for each `i` in `indices`.
     func storedValues(of readings: [Reading], at indices: [Int]) throws -> [Int: StoredReading]
 
-    /// Overwrites stored readings and records the corrections among them (stamped `recordedAt`).
-    func apply(_ updates: [ReadingUpdate], community: Community, recordedAt: Int64) throws
+    /// Overwrites stored readings and records each as a correction (stamped `recordedAt`).
+    func apply(_ updates: [LedgerUpdate<Reading>], community: Community, recordedAt: Int64) throws
 
     /// Marks local days of `community` to be rolled up again (each mark raises the day's version).
     func markDirty(_ days: Set<LocalDate>, community: String) throws
@@ -36,42 +36,12 @@ extension ReadingLedgerBackend {
     public func upsert(_ readings: [Reading], community: Community) throws -> UpsertSummary {
         guard !readings.isEmpty else { return UpsertSummary() }
         let now = clock.unixSeconds
-        let rules = upsertRules
         return try writingReadings {
-            var summary = UpsertSummary()
-            var offsets = community.calendar.offsetCache()
-            var dirty = Set<Int>()
-            let inserted = try insertIgnoringDuplicates(readings, community: community)
-            var existing: [Int] = []
-            for (index, isNew) in inserted.enumerated() {
-                if isNew {
-                    summary.inserted += 1
-                    dirty.insert(offsets.localDay(containing: readings[index].start.startSeconds))
-                } else {
-                    existing.append(index)
-                }
-            }
-            if !existing.isEmpty {
-                let stored = try storedValues(of: readings, at: existing)
-                var updates: [ReadingUpdate] = []
-                for index in existing {
-                    guard let old = stored[index] else { continue }
-                    let reading = readings[index]
-                    switch rules.change(from: old, to: reading) {
-                    case .unchanged, .kept:
-                        summary.unchanged += 1
-                    case .qualityOnly:
-                        summary.unchanged += 1
-                        updates.append(ReadingUpdate(reading: reading, old: old, isCorrection: false))
-                    case .correction:
-                        summary.corrected += 1
-                        updates.append(ReadingUpdate(reading: reading, old: old, isCorrection: true))
-                        dirty.insert(offsets.localDay(containing: reading.start.startSeconds))
-                    }
-                }
-                if !updates.isEmpty { try apply(updates, community: community, recordedAt: now) }
-            }
-            summary.dirtyDays = Set(dirty.map { LocalDate(daysSinceEpoch: $0) })
+            let summary = try upsertRules.upsert(
+                readings, calendar: community.calendar,
+                insertIgnoringDuplicates: { try insertIgnoringDuplicates($0, community: community) },
+                storedValues: { try storedValues(of: readings, at: $0) },
+                apply: { try apply($0, community: community, recordedAt: now) })
             if !summary.dirtyDays.isEmpty { try markDirty(summary.dirtyDays, community: community.id) }
             return summary
         }

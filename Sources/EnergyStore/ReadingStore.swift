@@ -5,6 +5,8 @@ import EnergyCore
 ///
 /// The roles, each a small protocol of its own file with its value types:
 /// - ``ReadingLedger``: the readings (idempotent upsert, scan).
+/// - ``GridOperatorLedger``: the grid operator's allocation (EDA), per community, and the
+///   values of unreliable quality.
 /// - ``RollupStore``: dirty days, the allocation and rollups of a day, month rollups.
 /// - ``StatementRegistry``: final statements and their gap-free numbers.
 /// - ``JobLog``: job runs and leases.
@@ -23,7 +25,7 @@ import EnergyCore
 /// let store = try StoreLocation.parse("sqlite:energy.sqlite").open()
 /// let summary = try store.upsert(readings, community: community)
 /// ```
-public typealias ReadingStore = StoreConnection & ReadingLedger & RollupStore & StatementRegistry & JobLog
+public typealias ReadingStore = StoreConnection & ReadingLedger & GridOperatorLedger & RollupStore & StatementRegistry & JobLog
 
 /// A connection to a store. A store object is used by one thread at a time.
 public protocol StoreConnection: AnyObject {

@@ -73,5 +73,14 @@ public struct AllocationSeries: Sendable {
     public var point: PointKey
     public var firstQuarterHour: QuarterHour
     public var interleaved: [Int64]
+    /// Per quarter hour, whether the share is the grid operator's; empty when none is.
+    public var fromGridOperator: [Bool] = []
     public var quarterHourCount: Int { interleaved.count / 2 }
+
+    /// Quarter hour `q`'s figures, as the day's rollup counted them.
+    public func totals(quarterHour q: Int) -> EnergyTotals {
+        var t = EnergyTotals.point(direction: point.direction, value: interleaved[2 * q], share: interleaved[2 * q + 1])
+        if t.intervals == 1, q < fromGridOperator.count, fromGridOperator[q] { t.dsoIntervals = 1 }
+        return t
+    }
 }

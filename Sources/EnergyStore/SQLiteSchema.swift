@@ -123,6 +123,42 @@ enum SQLiteSchema {
         CREATE TRIGGER statements_are_immutable_delete BEFORE DELETE ON statements
             BEGIN SELECT RAISE(ABORT, 'issued statements are immutable'); END;
         """,
+        // 5: the grid operator's allocation (EDA), per community, point, quarter hour and meter code
+        // (MeterCode.code); corrections of those figures name their community and code; day and
+        // month rollups count the quarter hours that used the DSO's allocation; L3 values found
+        // through a small partial index (few values are unreliable).
+        """
+        CREATE TABLE dso_figures (
+            community TEXT NOT NULL,
+            start INTEGER NOT NULL,            -- Unix seconds, quarter-hour start (UTC)
+            point INTEGER NOT NULL,            -- metering_points.id
+            code INTEGER NOT NULL,             -- MeterCode.code
+            mwh INTEGER NOT NULL CHECK (mwh >= 0),
+            quality INTEGER NOT NULL,          -- 0 measured (L1), 1 substituted (L2), 2 estimated (L3)
+            PRIMARY KEY (community, start, point, code)
+        ) WITHOUT ROWID;
+        CREATE INDEX dso_figures_unreliable ON dso_figures (community, start) WHERE quality = 2;
+        CREATE INDEX readings_unreliable ON readings (start) WHERE quality = 2;
+        ALTER TABLE corrections ADD COLUMN community TEXT;     -- DSO figures only
+        ALTER TABLE corrections ADD COLUMN meter_code INTEGER; -- DSO figures only (MeterCode.code)
+        ALTER TABLE allocations ADD COLUMN dso BLOB;           -- AllocationRecord.encodeMask, NULL if none
+        ALTER TABLE rollups_day ADD COLUMN dso_intervals INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE rollups_month ADD COLUMN dso_intervals INTEGER NOT NULL DEFAULT 0;
+        DROP VIEW rollups_day_kwh;
+        DROP VIEW rollups_month_kwh;
+        CREATE VIEW rollups_day_kwh AS
+            SELECT r.community, r.day, r.start, CASE r.point WHEN 0 THEN 'community' ELSE 'meter' END AS scope,
+                   mp.zaehlpunkt, r.consumed_mwh / 1e6 AS consumed_kwh, r.produced_mwh / 1e6 AS produced_kwh,
+                   r.shared_mwh / 1e6 AS shared_kwh, r.grid_mwh / 1e6 AS grid_kwh, r.surplus_mwh / 1e6 AS surplus_kwh,
+                   r.intervals, r.expected_intervals, r.dso_intervals
+            FROM rollups_day r LEFT JOIN metering_points mp ON mp.id = r.point;
+        CREATE VIEW rollups_month_kwh AS
+            SELECT r.community, r.month, r.start, CASE r.point WHEN 0 THEN 'community' ELSE 'meter' END AS scope,
+                   mp.zaehlpunkt, r.consumed_mwh / 1e6 AS consumed_kwh, r.produced_mwh / 1e6 AS produced_kwh,
+                   r.shared_mwh / 1e6 AS shared_kwh, r.grid_mwh / 1e6 AS grid_kwh, r.surplus_mwh / 1e6 AS surplus_kwh,
+                   r.intervals, r.expected_intervals, r.dso_intervals
+            FROM rollups_month r LEFT JOIN metering_points mp ON mp.id = r.point;
+        """,
     ]
 
     static var version: Int { migrations.count }

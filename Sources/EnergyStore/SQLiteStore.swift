@@ -6,13 +6,15 @@ import Foundation
 /// ```swift
 /// let store = try SQLiteStore(path: "energy.sqlite")
 /// ```
-public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog {
+public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend,
+    JobLog
+{
     let db: SQLiteConnection
     public let path: String
     public let clock: any WallClock
     public var upsertRules = UpsertRules()
-    private var pointIDs: [PointKey: Int64] = [:]
-    private var pointsByID: [Int64: PointKey] = [:]
+    var pointIDs: [PointKey: Int64] = [:]
+    var pointsByID: [Int64: PointKey] = [:]
 
     public var location: String { "sqlite:\(path)" }
 
@@ -68,7 +70,7 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
 
     private lazy var insertPoint = try? db.prepare("INSERT INTO metering_points (zaehlpunkt, direction) VALUES (?1, ?2) RETURNING id")
 
-    private func pointID(_ key: PointKey) throws -> Int64 {
+    func pointID(_ key: PointKey) throws -> Int64 {
         if let id = pointIDs[key] { return id }
         guard let insertPoint else { throw SQLiteError(code: 1, message: "cannot prepare", context: "metering_points") }
         try insertPoint.bind(1, key.zaehlpunkt.description)
@@ -122,7 +124,7 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
         return values
     }
 
-    public func apply(_ updates: [ReadingUpdate], community: Community, recordedAt: Int64) throws {
+    public func apply(_ updates: [LedgerUpdate<Reading>], community: Community, recordedAt: Int64) throws {
         let update = try db.prepare("UPDATE readings SET mwh = ?3, quality = ?4 WHERE start = ?1 AND point = ?2")
         let correction = try db.prepare(
             """
@@ -130,13 +132,12 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
         for change in updates {
-            let id = try pointID(change.reading.point)
-            let start = change.reading.start.startSeconds
-            let quality = Int64(change.reading.quality.code)
-            try update.run([.integer(start), .integer(id), .integer(change.reading.milliwattHours), .integer(quality)])
-            guard change.isCorrection else { continue }
+            let id = try pointID(change.entry.point)
+            let start = change.entry.start.startSeconds
+            let quality = Int64(change.entry.quality.code)
+            try update.run([.integer(start), .integer(id), .integer(change.entry.milliwattHours), .integer(quality)])
             try correction.run([
-                .integer(id), .integer(start), .integer(change.old.milliwattHours), .integer(change.reading.milliwattHours),
+                .integer(id), .integer(start), .integer(change.old.milliwattHours), .integer(change.entry.milliwattHours),
                 .integer(Int64(change.old.quality.code)), .integer(quality), .integer(recordedAt),
             ])
         }
@@ -156,11 +157,7 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
         community: String, points: [PointKey], in range: Range<QuarterHour>,
         _ body: (QuarterHour, Int, Int64) throws -> Void
     ) throws -> Int {
-        // point id -> index into `points` (or -1), as a dense array: the scan's hot path.
-        var indexByID = [Int32](repeating: -1, count: Int((pointsByID.keys.max() ?? 0) + 1))
-        for (i, key) in points.enumerated() {
-            if let id = pointIDs[key] { indexByID[Int(id)] = Int32(i) }
-        }
+        let indexByID = pointIndexByID(points)
         let statement = try db.prepare("SELECT start, point, mwh FROM readings WHERE start >= ?1 AND start < ?2")
         try statement.bind(1, range.lowerBound.startSeconds)
         try statement.bind(2, range.upperBound.startSeconds)
@@ -201,13 +198,13 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
             try db.prepare("DELETE FROM rollups_day WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
             let allocation = try db.prepare(
                 """
-                INSERT INTO allocations (community, day, point, start, quarter_hours, series) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                INSERT INTO allocations (community, day, point, start, quarter_hours, series, dso) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """)
             let rollup = try db.prepare(
                 """
                 INSERT INTO rollups_day (community, day, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
-                                         surplus_mwh, intervals, expected_intervals)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                         surplus_mwh, intervals, expected_intervals, dso_intervals)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 """)
             try allocation.bind(1, community.id)
             try allocation.bind(2, dayText)
@@ -220,6 +217,11 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
                 let record = AllocationRecord.encode(day.interleavedSeries(ofPoint: i))
                 try allocation.bind(3, id)
                 try record.withUnsafeBytes { try allocation.bind(6, blob: $0) }
+                if let mask = AllocationRecord.encodeMask(day.gridOperatorFlags(ofPoint: i)) {
+                    try mask.withUnsafeBytes { try allocation.bind(7, blob: $0) }
+                } else {
+                    try allocation.bindNull(7)
+                }
                 _ = try allocation.step()
                 allocation.reset()
                 try bindTotals(rollup, point: id, day.totals(ofPoint: i))
@@ -241,6 +243,7 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
         try statement.bind(9, t.surplus)
         try statement.bind(10, Int64(t.intervals))
         try statement.bind(11, Int64(t.expectedIntervals))
+        try statement.bind(12, Int64(t.dsoIntervals))
         _ = try statement.step()
         statement.reset()
     }
@@ -249,8 +252,8 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
         let insert = try db.prepare(
             """
             INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
-                                       surplus_mwh, intervals, expected_intervals)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                       surplus_mwh, intervals, expected_intervals, dso_intervals)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """)
         try db.transaction {
             try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([
@@ -317,7 +320,8 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
         let condition = rangeCondition(column, keys: keys, of: points)
         let statement = try db.prepare(
             """
-            SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals
+            SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals,
+                   dso_intervals
             FROM \(table) WHERE community = ?1 AND \(condition.sql) ORDER BY start, point
             """)
         try statement.bind([.text(community), .text(from), .text(to)] + condition.values)
@@ -327,7 +331,7 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
             let totals = EnergyTotals(
                 consumed: statement.int64(2), produced: statement.int64(3), shared: statement.int64(4),
                 grid: statement.int64(5), surplus: statement.int64(6),
-                intervals: Int(statement.int64(7)), expectedIntervals: Int(statement.int64(8)))
+                intervals: Int(statement.int64(7)), expectedIntervals: Int(statement.int64(8)), dsoIntervals: Int(statement.int64(9)))
             if id == 0 {
                 rows.append(StoredRollup(bucketStart: statement.int64(0), point: nil, totals: totals))
             } else if let key = pointsByID[id] {
@@ -344,7 +348,7 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
         let condition = rangeCondition("day", keys: points.map { _ in Self.days(from, to) }, of: points)
         let statement = try db.prepare(
             """
-            SELECT day, point, start, quarter_hours, series FROM allocations
+            SELECT day, point, start, quarter_hours, series, dso FROM allocations
             WHERE community = ?1 AND \(condition.sql) ORDER BY day, point
             """)
         try statement.bind([.text(community), .text(from.description), .text(to.description)] + condition.values)
@@ -359,7 +363,8 @@ public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, RollupSto
             try body(
                 AllocationSeries(
                     date: date, point: key, firstQuarterHour: QuarterHour(index: statement.int64(2) / QuarterHour.seconds),
-                    interleaved: series))
+                    interleaved: series,
+                    fromGridOperator: AllocationRecord.decodeMask(statement.isNull(5) ? nil : statement.blob(5), quarterHours: count)))
         }
     }
 }

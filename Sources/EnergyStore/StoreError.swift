@@ -5,6 +5,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case newerSchema(String, found: Int, supported: Int)
     /// A final run for a period that overlaps statements already issued (period, their period).
     case periodAlreadyIssued(String, issued: String)
+    /// A caller handed the store something it must not keep (a programming error, said plainly).
+    case invalidData(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "store \(location) has schema version \(found), this energy understands up to \(supported): upgrade energy"
         case let .periodAlreadyIssued(period, issued):
             return "statements for \(issued) are already issued and overlap \(period); issued statements are never renumbered or replaced"
+        case let .invalidData(why): return why
         }
     }
 }

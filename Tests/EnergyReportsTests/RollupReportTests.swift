@@ -60,12 +60,14 @@ import Testing
         let lines = csv.split(separator: "\n")
         #expect(
             lines[0]
-                == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals")
+                == "bucket_start,scope,zaehlpunkt,consumed_kwh,produced_kwh,shared_kwh,grid_kwh,surplus_kwh,intervals,expected_intervals,"
+                + "dso_intervals")
         #expect(lines.count == 1 + (24 + 25) * f.community.meteringPoints.count)
         for line in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            #expect(fields.count == 10)
+            #expect(fields.count == 11)
             #expect(fields[1] == "meter" && fields[2].count == 33)
+            #expect(fields[10] == "0", "no grid-operator figures in a simulated community")
             for energy in fields[3...7] { #expect(energy.split(separator: ".").last?.count == 6) }
         }
         #expect(

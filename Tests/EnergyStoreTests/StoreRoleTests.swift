@@ -26,36 +26,128 @@ import Testing
         #expect(seen == 2 * 96)
     }
 
+    /// The quality matrix: every (stored, arriving) pair of L1/L2/L3 with a different value, on
+    /// both backends, for readings and for the grid operator's figures alike.
     @Test(arguments: Backend.allCases)
-    func upsertRulesDecideForEveryBackendAndAStoredReadingCanTakePrecedence(backend: Backend) throws {
+    func qualityTakesPrecedenceForReadingsAndGridOperatorFigures(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let (store, community) = (fixture.store, fixture.community)
+        var day = try LocalDate("2026-10-06")
+        for stored in Quality.allCases {
+            for arriving in Quality.allCases {
+                day = day.adding(days: 1)
+                let first = community.calendar.quarterHours(of: day).lowerBound
+                let point = community.pointKeys[1]
+                let reading = Reading(point: point, start: first, milliwattHours: 500, quality: stored)
+                let figure = GridOperatorFigure(
+                    zaehlpunkt: point.zaehlpunkt, meterCode: point.direction == .consumption ? .coveredShare : .participatingSurplus,
+                    start: first, milliwattHours: 200, quality: stored)
+                _ = try store.upsert([reading], community: community)
+                _ = try store.upsert([figure], community: community)
+                let dirty = try store.dirtyDays(community: community.id).first { $0.date == day }
+                var later = reading
+                (later.milliwattHours, later.quality) = (700, arriving)
+                var laterFigure = figure
+                (laterFigure.milliwattHours, laterFigure.quality) = (300, arriving)
+                let readingResult = try store.upsert([later], community: community)
+                let figureResult = try store.upsert([laterFigure], community: community)
+                let replaces = !stored.isBetter(than: arriving)
+                for result in [readingResult, figureResult] {
+                    #expect(result.corrected == (replaces ? 1 : 0), "\(stored) then \(arriving)")
+                    #expect(result.keptBetter == (replaces ? 0 : 1), "\(stored) then \(arriving): a refused downgrade is counted")
+                    #expect(result.dirtyDays == (replaces ? [day] : []), "a refused downgrade marks no day")
+                }
+                if !replaces {
+                    #expect(try store.dirtyDays(community: community.id).first { $0.date == day } == dirty, "the dirty mark is untouched")
+                }
+                var values: [Int64] = []
+                try store.scanReadings(community: community.id, points: [point], in: first..<first.next) { _, _, mwh in values.append(mwh) }
+                var figures: [Int64] = []
+                try store.scanGridOperatorFigures(community: community.id, points: [point], in: first..<first.next) { _, _, _, mwh in
+                    figures.append(mwh)
+                }
+                #expect(values == [replaces ? 700 : 500] && figures == [replaces ? 300 : 200], "\(stored) then \(arriving)")
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func anotherRuleCanBePluggedIntoEveryBackend(backend: Backend) throws {
         let day = try LocalDate("2026-10-06")
         let fixture = try TestStore(backend)
         let (store, community) = (fixture.store, fixture.community)
-        let measured = readings(community, from: day, days: 1) { _, _ in 500 }
-        _ = try store.upsert(measured, community: community)
-        // A substitute value for a measured one: refused while measured values take precedence.
-        let estimated = measured.map { Reading(point: $0.point, start: $0.start, milliwattHours: 700, quality: .estimated) }
-        let rules = UpsertRules(mayReplace: { stored, incoming in !(stored.quality == .measured && incoming.quality != .measured) })
+        let estimated = readings(community, from: day, days: 1) { _, _ in 500 }.map {
+            Reading(point: $0.point, start: $0.start, milliwattHours: 500, quality: .estimated)
+        }
+        _ = try store.upsert(estimated, community: community)
+        // A rule that keeps whatever was stored first.
+        let rules = UpsertRules(mayReplace: { _, _ in false })
         if let sqlite = store as? SQLiteStore {
             sqlite.upsertRules = rules
         } else if let mongo = store as? MongoStore {
             mongo.upsertRules = rules
         }
-        let kept = try store.upsert(estimated, community: community)
-        #expect(kept.unchanged == measured.count && kept.corrected == 0 && kept.dirtyDays.isEmpty)
+        let measured = estimated.map { Reading(point: $0.point, start: $0.start, milliwattHours: 700, quality: .measured) }
+        let kept = try store.upsert(measured, community: community)
+        #expect(kept.keptBetter == measured.count && kept.corrected == 0 && kept.dirtyDays.isEmpty)
         var values = Set<Int64>()
         try store.scanReadings(community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day)) {
             _, _, mwh in values.insert(mwh)
         }
         #expect(values == [500])
-        // With the default rules the latest reading wins, as a correction.
-        if let sqlite = store as? SQLiteStore {
-            sqlite.upsertRules = UpsertRules()
-        } else if let mongo = store as? MongoStore {
-            mongo.upsertRules = UpsertRules()
+    }
+
+    @Test(arguments: Backend.allCases)
+    func gridOperatorFiguresBelongToTheirCommunityAndReadingsAreRefused(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let store = fixture.store
+        let first = try smallCommunity(id: "eeg-first")
+        let second = try smallCommunity(id: "eeg-second")
+        let day = try LocalDate("2026-10-05")
+        let range = first.calendar.quarterHours(of: day)
+        let consumer = try #require(first.pointKeys.first { $0.direction == .consumption })
+        let g03 = GridOperatorFigure(
+            zaehlpunkt: consumer.zaehlpunkt, meterCode: .coveredShare, start: range.lowerBound, milliwattHours: 42, quality: .measured)
+        var other = g03
+        other.milliwattHours = 77
+        #expect(try store.upsert([g03], community: first).inserted == 1)
+        #expect(try store.upsert([other], community: second).inserted == 1, "the same point's figure in another community is its own")
+        for (community, expected) in [(first, Int64(42)), (second, 77)] {
+            var seen: [Int64] = []
+            try store.scanGridOperatorFigures(community: community.id, points: community.pointKeys, in: range) { _, _, code, mwh in
+                #expect(code == .coveredShare)
+                seen.append(mwh)
+            }
+            #expect(seen == [expected])
         }
-        let corrected = try store.upsert(estimated, community: community)
-        #expect(corrected.corrected == measured.count && corrected.dirtyDays == [day])
+        var reading = g03
+        reading.meterCode = .consumption
+        #expect(throws: StoreError.self) { try store.upsert([reading], community: first) }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func unreliableValuesAreFoundInReadingsAndFigures(backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        let (store, community) = (fixture.store, fixture.community)
+        let day = try LocalDate("2026-10-05")
+        var batch = readings(community, from: day, days: 1) { _, _ in 100 }
+        batch[5].quality = .estimated
+        _ = try store.upsert(batch, community: community)
+        let point = community.pointKeys[0]
+        let qh = community.calendar.quarterHours(of: day).lowerBound.advanced(by: 9)
+        let code: MeterCode = point.direction == .consumption ? .coveredShare : .participatingSurplus
+        _ = try store.upsert(
+            [GridOperatorFigure(zaehlpunkt: point.zaehlpunkt, meterCode: code, start: qh, milliwattHours: 1, quality: .estimated)],
+            community: community)
+        let found = try store.unreliableValues(
+            community: community.id, points: community.pointKeys, in: community.calendar.quarterHours(of: day))
+        #expect(
+            Set(found)
+                == [
+                    UnreliableValue(point: batch[5].point, start: batch[5].start, meterCode: nil),
+                    UnreliableValue(point: point, start: qh, meterCode: code),
+                ])
+        #expect(try store.unreliableValues(community: community.id, points: community.pointKeys, in: qh.next..<qh.advanced(by: 2)).isEmpty)
     }
 
     @Test(arguments: Backend.allCases)

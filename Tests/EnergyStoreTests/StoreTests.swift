@@ -103,15 +103,12 @@ final class TestStore {
         let after = try store.dirtyDays(community: community.id)
         #expect(after.count == 1 && after[0].version == before[0].version + 1)
         #expect(try correctionCount(store, old: 1000, new: 1234) == 1)
-        // A quality-only change is stored but is no correction of the figures.
+        // The same value of worse quality is refused (the measured one stands), and marks nothing.
         var requalified = changed
         requalified.quality = .substituted
         let quality = try store.upsert([requalified], community: community)
-        #expect(quality.corrected == 0 && quality.unchanged == 1)
-        #expect(try store.upsert([requalified], community: community).unchanged == 1)  // the new flag was stored
-        var again = requalified
-        again.quality = .measured
-        #expect(try store.upsert([again], community: community).unchanged == 1)
+        #expect(quality.corrected == 0 && quality.keptBetter == 1 && quality.dirtyDays.isEmpty)
+        #expect(try store.upsert([changed], community: community).unchanged == 1)  // the measured value is still there
     }
 
     func correctionCount(_ store: any ReadingStore, old: Int64, new: Int64) throws -> Int {

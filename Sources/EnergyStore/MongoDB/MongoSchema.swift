@@ -9,6 +9,12 @@ enum MongoSchema {
         ("readings", "community_time", ["community": .int32(1), "start": .int32(1)], false),
         // The rollup's scan: every reading of a day, whichever community stored it.
         ("readings", "by_time", ["start": .int32(1)], false),
+        // The grid operator's figures: one per (community, point, quarter hour, meter code).
+        (
+            "dso_figures", "figure_key", ["community": .int32(1), "zaehlpunkt": .int32(1), "start": .int32(1), "code": .int32(1)],
+            true
+        ),
+        ("dso_figures", "community_time", ["community": .int32(1), "start": .int32(1)], false),
         (
             "allocations", "allocation_key", ["community": .int32(1), "day": .int32(1), "zaehlpunkt": .int32(1), "direction": .int32(1)],
             true
@@ -63,7 +69,8 @@ enum MongoFields {
 ///
 /// `{community, scope: "meter"|"community", zp, direction, ts (BSON date: bucket start), day|month,
 ///   consumed_kwh, produced_kwh, shared_kwh, grid_kwh, surplus_kwh (doubles, for charts),
-///   consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh (exact int64), intervals, expected_intervals}`
+///   consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh (exact int64), intervals, expected_intervals,
+///   dso_intervals (quarter hours whose share is the grid operator's allocation)}`
 /// Community documents have `zp: ""` and `direction: ""`. Hour rollups use the bucket pattern:
 /// one document per (day, point) with the day's figures and `hours: [{ts, …the same fields}]`
 /// (23, 24 or 25), which Grafana unwinds; a twenty-fourth of the documents to write and index.
@@ -104,6 +111,7 @@ enum MongoRollupDocuments {
             "consumed_mwh": .int64(t.consumed), "produced_mwh": .int64(t.produced), "shared_mwh": .int64(t.shared),
             "grid_mwh": .int64(t.grid), "surplus_mwh": .int64(t.surplus),
             "intervals": .int32(Int32(t.intervals)), "expected_intervals": .int32(Int32(t.expectedIntervals)),
+            "dso_intervals": .int32(Int32(t.dsoIntervals)),
         ]
         for (key, value) in fields { doc.append(key, value) }
     }
@@ -123,7 +131,7 @@ enum MongoRollupDocuments {
             consumed: doc.int64("consumed_mwh") ?? 0, produced: doc.int64("produced_mwh") ?? 0,
             shared: doc.int64("shared_mwh") ?? 0, grid: doc.int64("grid_mwh") ?? 0,
             surplus: doc.int64("surplus_mwh") ?? 0, intervals: Int(doc.int64("intervals") ?? 0),
-            expectedIntervals: Int(doc.int64("expected_intervals") ?? 0))
+            expectedIntervals: Int(doc.int64("expected_intervals") ?? 0), dsoIntervals: Int(doc.int64("dso_intervals") ?? 0))
         return StoredRollup(bucketStart: ts / 1000, point: point, totals: totals)
     }
 }

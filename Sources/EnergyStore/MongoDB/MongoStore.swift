@@ -11,7 +11,9 @@ import Logging
 /// ```swift
 /// let store = try MongoStore(uri: "mongodb://127.0.0.1:27017/energy")
 /// ```
-public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog {
+public final class MongoStore: StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend,
+    JobLog
+{
     let pool: MongoClientPool
     let db: MongoConnection
     private var transactions = true
@@ -114,29 +116,28 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
         return values
     }
 
-    public func apply(_ updates: [ReadingUpdate], community: Community, recordedAt: Int64) throws {
+    public func apply(_ updates: [LedgerUpdate<Reading>], community: Community, recordedAt: Int64) throws {
         let fixes = try db.bulk("readings")
         let log = try db.bulk("corrections")
         var corrections = 0
         for change in updates {
-            let key = ReadingKey(change.reading)
+            let key = ReadingKey(change.entry)
             try fixes.updateOne(
                 filter: key.filter,
                 update: BSONDocument([
                     "$set": .document(
                         BSONDocument([
-                            "mwh": .int64(change.reading.milliwattHours), "kwh": .double(Double(change.reading.milliwattHours) / 1_000_000),
-                            "quality": .string(change.reading.quality.rawValue),
+                            "mwh": .int64(change.entry.milliwattHours), "kwh": .double(Double(change.entry.milliwattHours) / 1_000_000),
+                            "quality": .string(change.entry.quality.rawValue),
                         ]))
                 ]), upsert: false)
-            guard change.isCorrection else { continue }
             corrections += 1
             try log.insert(
                 BSONDocument([
                     "community": .string(community.id), "zaehlpunkt": .string(key.zaehlpunkt), "direction": .string(key.direction),
                     "start": Self.date(key.start), "old_mwh": .int64(change.old.milliwattHours),
-                    "new_mwh": .int64(change.reading.milliwattHours), "old_quality": .string(change.old.quality.rawValue),
-                    "new_quality": .string(change.reading.quality.rawValue), "recorded_at": Self.date(recordedAt),
+                    "new_mwh": .int64(change.entry.milliwattHours), "old_quality": .string(change.old.quality.rawValue),
+                    "new_quality": .string(change.entry.quality.rawValue), "recorded_at": Self.date(recordedAt),
                 ]))
         }
         _ = try fixes.execute()
@@ -256,13 +257,14 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
             let allocations = try db.bulk("allocations", session: session)
             try allocations.deleteMany(filter: BSONDocument(["community": .string(community.id), "day": .string(dayText)]))
             for (i, key) in points.enumerated() {
-                try allocations.insert(
-                    BSONDocument([
-                        "community": .string(community.id), "day": .string(dayText), "zaehlpunkt": .string(key.zaehlpunkt.description),
-                        "direction": .string(key.direction.rawValue), "ts": Self.date(dayStart),
-                        "quarter_hours": .int32(Int32(day.quarterHourCount)),
-                        "series": .binary(AllocationRecord.encode(day.interleavedSeries(ofPoint: i))),
-                    ]))
+                let record = BSONDocument([
+                    "community": .string(community.id), "day": .string(dayText), "zaehlpunkt": .string(key.zaehlpunkt.description),
+                    "direction": .string(key.direction.rawValue), "ts": Self.date(dayStart),
+                    "quarter_hours": .int32(Int32(day.quarterHourCount)),
+                    "series": .binary(AllocationRecord.encode(day.interleavedSeries(ofPoint: i))),
+                ])
+                if let mask = AllocationRecord.encodeMask(day.gridOperatorFlags(ofPoint: i)) { record.append("dso", .binary(mask)) }
+                try allocations.insert(record)
             }
             _ = try allocations.execute()
             let days = try db.bulk("rollups_day", session: session)
@@ -372,7 +374,8 @@ public final class MongoStore: StoreConnection, ReadingLedgerBackend, RollupStor
             try body(
                 AllocationSeries(
                     date: date, point: PointKey(zaehlpunkt: zp, direction: direction),
-                    firstQuarterHour: QuarterHour(index: start / 1000 / QuarterHour.seconds), interleaved: series))
+                    firstQuarterHour: QuarterHour(index: start / 1000 / QuarterHour.seconds), interleaved: series,
+                    fromGridOperator: AllocationRecord.decodeMask(doc.binary("dso"), quarterHours: Int(count))))
         }
     }
 }
