@@ -31,7 +31,8 @@ extension SQLiteStore {
         return inserted
     }
 
-    public func storedFigureValues(of figures: [GridOperatorFigure], at indices: [Int], community: Community) throws -> [Int: StoredReading] {
+    public func storedFigureValues(of figures: [GridOperatorFigure], at indices: [Int], community: Community) throws -> [Int: StoredReading]
+    {
         let select = try db.prepare(
             "SELECT mwh, quality FROM dso_figures WHERE community = ?1 AND start = ?2 AND point = ?3 AND code = ?4")
         try select.bind(1, community.id)

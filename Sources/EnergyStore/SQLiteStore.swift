@@ -6,8 +6,8 @@ import Foundation
 /// ```swift
 /// let store = try SQLiteStore(path: "energy.sqlite")
 /// ```
-public final class SQLiteStore: StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend,
-    JobLog
+public final class SQLiteStore:
+    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog
 {
     let db: SQLiteConnection
     public let path: String

@@ -42,7 +42,9 @@ public struct UpsertRules: Sendable {
         !stored.quality.isBetter(than: incoming.quality)
     }
 
-    public init(mayReplace: @escaping @Sendable (_ stored: StoredReading, _ incoming: StoredReading) -> Bool = UpsertRules.qualityPrecedence) {
+    public init(
+        mayReplace: @escaping @Sendable (_ stored: StoredReading, _ incoming: StoredReading) -> Bool = UpsertRules.qualityPrecedence
+    ) {
         self.mayReplace = mayReplace
     }
 

@@ -33,7 +33,8 @@ extension MongoStore {
         var start: Int64
     }
 
-    public func storedFigureValues(of figures: [GridOperatorFigure], at indices: [Int], community: Community) throws -> [Int: StoredReading] {
+    public func storedFigureValues(of figures: [GridOperatorFigure], at indices: [Int], community: Community) throws -> [Int: StoredReading]
+    {
         guard !indices.isEmpty else { return [:] }
         let starts = indices.map { figures[$0].start.startSeconds }
         let zaehlpunkte = Set(indices.map { figures[$0].zaehlpunkt.description })
@@ -55,8 +56,9 @@ extension MongoStore {
         var values: [Int: StoredReading] = [:]
         for index in indices {
             let figure = figures[index]
-            values[index] = stored[
-                FigureKey(zaehlpunkt: figure.zaehlpunkt.description, code: figure.meterCode.rawValue, start: figure.start.startSeconds)]
+            values[index] =
+                stored[
+                    FigureKey(zaehlpunkt: figure.zaehlpunkt.description, code: figure.meterCode.rawValue, start: figure.start.startSeconds)]
         }
         return values
     }

@@ -11,8 +11,8 @@ import Logging
 /// ```swift
 /// let store = try MongoStore(uri: "mongodb://127.0.0.1:27017/energy")
 /// ```
-public final class MongoStore: StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend,
-    JobLog
+public final class MongoStore:
+    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog
 {
     let pool: MongoClientPool
     let db: MongoConnection
