@@ -15,6 +15,9 @@ public struct Community: Sendable {
     public var members: [Member]
     /// What members pay and are paid (the `tariffs:` block); nil if the file has none.
     public var tariff: Tariff?
+    /// The community's EC-ID at the grid operator (33 characters, like a Zaehlpunkt), if the
+    /// community file names it: grid-operator files for another EC-ID are refused.
+    public var ecid: String?
 
     /// Every metering point of every member, in file order. Indices into this array are the
     /// "point indices" used by allocation and rollups.

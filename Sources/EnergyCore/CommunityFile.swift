@@ -99,7 +99,7 @@ private struct NodeReader {
     func community(_ root: Node) throws -> Community {
         let top = try mapping(root, "", allowed: ["community", "members", "tariffs"])
         guard let header = top["community"] else { throw fail(root, "", "'community' is missing") }
-        let c = try mapping(header, "community", allowed: ["id", "name", "timezone", "allocation", "site"])
+        let c = try mapping(header, "community", allowed: ["id", "name", "timezone", "allocation", "site", "ecid"])
         let id = try text(c, "id", "community", parent: header)
         let name = try optionalText(c, "name", "community") ?? id
         let zoneName = try optionalText(c, "timezone", "community") ?? "Europe/Vienna"
@@ -158,7 +158,13 @@ private struct NodeReader {
             throw fail(membersNode, "members", "static shares add up to \(Double(staticTotal) / 10_000) %, more than 100 %")
         }
         let tariff = try top["tariffs"].map { try self.tariff($0, "tariffs") }
-        return Community(id: id, name: name, calendar: calendar, allocationKey: key, site: site, members: members, tariff: tariff)
+        var community = Community(id: id, name: name, calendar: calendar, allocationKey: key, site: site, members: members, tariff: tariff)
+        if let ecid = try optionalText(c, "ecid", "community") {
+            // An EC-ID has a Zaehlpunkt's shape: AT and 31 characters of 0-9A-Z.
+            do { _ = try Zaehlpunkt(ecid) } catch { throw fail(c["ecid"], "community.ecid", "'\(ecid)' is not an EC-ID: \(error)") }
+            community.ecid = ecid
+        }
+        return community
     }
 
     func price(_ node: Node, _ path: String) throws -> EnergyPrice {

@@ -12,6 +12,7 @@ extension CommunityFile {
         out += "  name: \(quoted(community.name))\n"
         out += "  timezone: \(community.calendar.identifier)\n"
         out += "  allocation: \(community.allocationKey.rawValue)\n"
+        if let ecid = community.ecid { out += "  ecid: \(ecid)\n" }
         out += "  site: {latitude: \(community.site.latitude), longitude: \(community.site.longitude)}\n"
         out += "members:\n"
         for member in community.members {

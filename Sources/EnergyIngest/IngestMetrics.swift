@@ -14,7 +14,7 @@ import Prometheus
 /// ```
 public final class IngestMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let stored: (inserted: Counter, corrected: Counter, unchanged: Counter)
+    private let stored: (inserted: Counter, corrected: Counter, unchanged: Counter, keptBetter: Counter)
     private let rejected: [ReadingRejection.Reason: Counter]
     private let batchSeconds: ValueHistogram
     private let lag: Gauge
@@ -35,7 +35,8 @@ public final class IngestMetrics: Sendable {
         }
         let storedName = name("readings_stored_total", "Readings committed to the store, by outcome.")
         func storedCounter(_ outcome: String) -> Counter { registry.makeCounter(descriptor: storedName, labels: [("outcome", outcome)]) }
-        stored = (storedCounter("inserted"), storedCounter("corrected"), storedCounter("unchanged"))
+        // kept_better: a value of worse quality than the stored one, refused (quality precedence).
+        stored = (storedCounter("inserted"), storedCounter("corrected"), storedCounter("unchanged"), storedCounter("kept_better"))
         let rejectedName = name("readings_rejected_total", "Messages sent to the dead-letter queue, by reason.")
         var rejected: [ReadingRejection.Reason: Counter] = [:]
         for reason in ReadingRejection.Reason.allCases {
@@ -63,10 +64,11 @@ public final class IngestMetrics: Sendable {
         stored.inserted.increment(by: Int64(summary.inserted))
         stored.corrected.increment(by: Int64(summary.corrected))
         stored.unchanged.increment(by: Int64(summary.unchanged))
+        stored.keptBetter.increment(by: Int64(summary.keptBetter))
         for reason in reasons { rejected[reason]?.increment() }
         batchSeconds.record(seconds)
         if let lagSeconds { lag.set(max(0, lagSeconds)) }
-        locked { storedCount += summary.inserted + summary.corrected + summary.unchanged }
+        locked { storedCount += summary.inserted + summary.corrected + summary.unchanged + summary.keptBetter }
     }
 
     public func setConnected(_ value: Bool) {
@@ -80,6 +82,6 @@ public final class IngestMetrics: Sendable {
     /// Whether the consumer is connected to the broker.
     public var isConnected: Bool { locked { isConnectedNow } }
 
-    /// Readings written (new, corrected and unchanged) so far.
+    /// Readings handled by the store (new, corrected, unchanged and kept) so far.
     public var storedReadings: Int { locked { storedCount } }
 }

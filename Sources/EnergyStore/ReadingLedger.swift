@@ -31,6 +31,16 @@ public struct UpsertSummary: Sendable, Equatable {
     public var dirtyDays: Set<LocalDate> = []
     public init() {}
 
+    /// Every value handled.
+    public var total: Int { inserted + unchanged + corrected + keptBetter }
+
+    /// `2 new, 1 corrected, 5 unchanged` (and `, 3 kept (better quality stored)` when any was):
+    /// how the import and demo summary lines say it.
+    public var countsText: String {
+        "\(inserted) new, \(corrected) corrected, \(unchanged) unchanged"
+            + (keptBetter > 0 ? ", \(keptBetter) kept (better quality stored)" : "")
+    }
+
     public mutating func add(_ other: UpsertSummary) {
         inserted += other.inserted
         unchanged += other.unchanged

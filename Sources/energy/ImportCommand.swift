@@ -7,11 +7,17 @@ import Logging
 struct ImportCommand: ParsableCommand, LoggingCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import readings from canonical CSV files (zaehlpunkt,start,direction,kwh,quality).",
+        abstract: "Import readings and the grid operator's figures: canonical CSV, CR_MSG XML or EDA workbooks.",
         discussion: """
-            Valid rows are stored, bad rows are listed with their line number and reason. Importing \
-            the same file again changes nothing; a changed value is recorded as a correction and \
-            marks its day for the next rollup. Exit code 2 if any row was rejected.
+            The format is told by each file's content (--format forces one): the canonical CSV \
+            (zaehlpunkt,start,direction,kwh,quality), the grid operator's CR_MSG ConsumptionRecord \
+            XML, or the EDA portal's quarter-hour workbook (.xlsx). A folder imports every file in \
+            it. The meter readings (G.01) are stored as readings, the grid operator's allocation \
+            (G.02, G.03, P.01 …) as the community's DSO figures. Valid values are stored, bad ones \
+            are listed with where and why. Importing the same file again changes nothing; a changed \
+            value is a correction and marks its day for the next rollup; a value of worse quality \
+            than the stored one is kept out (counted, not an error). Exit code 2 if anything was \
+            rejected, 1 if a file could not be read at all.
             """
     )
 
@@ -19,43 +25,94 @@ struct ImportCommand: ParsableCommand, LoggingCommand {
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Print at most this many rejected rows (all are counted).")
+    @Option(help: "Read every file as this format instead of telling it by content: csv, crmsg or eda-xlsx.")
+    var format: ImportFormat?
+
+    @Option(help: "Print at most this many rejected rows or values per file (all are counted).")
     var showRejected = 50
 
-    @Argument(help: ArgumentHelp("CSV files to import; - for standard input.", valueName: "readings.csv"))
+    @Argument(help: ArgumentHelp("Files or folders to import; - for a CSV on standard input.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("name at least one CSV file") }
+        if files.isEmpty { throw ValidationError("name at least one file or folder") }
+    }
+
+    /// What a run found, for the exit code.
+    private struct Outcome {
+        var rejected = 0
+        var failedFiles = 0
     }
 
     func run() throws {
-        let rejected = try reportingErrors { () throws -> Int in
+        let outcome = try reportingErrors { () throws -> Outcome in
             let community = try communityOptions.load()
             let store = try storeOptions.open()
             let logger = Logger(label: "energy.import")
-            var rejectedTotal = 0
-            for file in files {
-                let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
-                var bar = ProgressBar("importing \((file as NSString).lastPathComponent)", total: size)
-                var shown = 0
-                let result = try CSVImport(store: store, community: community).run(
-                    path: file,
-                    onRejection: { rejection in
-                        if shown < showRejected {
-                            logger.warning("\(file):\(rejection.line): \(rejection.reason)")
-                            shown += 1
-                        }
-                    }, onProgress: { bar.update($0) })
-                rejectedTotal += result.rejected
-                let s = result.stored
-                bar.finish(
-                    "\(file): \(result.rows) rows: \(s.inserted) new, \(s.corrected) corrected, \(s.unchanged) unchanged, "
-                        + "\(result.rejected) rejected; \(s.dirtyDays.count) days to roll up in \(store.location)")
-                if result.rejected > shown { logger.warning("\(file): \(result.rejected - shown) more rejected rows not shown") }
+            var outcome = Outcome()
+            for file in try ImportFormat.files(for: files) {
+                do {
+                    let kind = try format ?? (file == "-" ? .csv : ImportFormat.detect(path: file))
+                    let importer = FileImporter(
+                        store: store, community: community, file: file, showRejected: showRejected, logger: logger)
+                    outcome.rejected += try kind == .csv ? importer.importCSV() : importer.importGridOperatorFile(kind)
+                } catch {
+                    // One unreadable file does not stop the others; the run exits 1 at the end.
+                    logger.error("\(error)")
+                    outcome.failedFiles += 1
+                }
             }
-            return rejectedTotal
+            return outcome
         }
-        if rejected > 0 { throw ExitCode(2) }
+        if outcome.failedFiles > 0 { throw ExitCode(1) }
+        if outcome.rejected > 0 { throw ExitCode(2) }
+    }
+}
+
+extension ImportFormat: ExpressibleByArgument {}
+
+/// One file's import and its summary line.
+private struct FileImporter {
+    let store: any ReadingStore
+    let community: Community
+    let file: String
+    let showRejected: Int
+    let logger: Logger
+
+    /// Returns the number of rejected rows.
+    func importCSV() throws -> Int {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
+        var bar = ProgressBar("importing \((file as NSString).lastPathComponent)", total: size)
+        var shown = 0
+        let result = try CSVImport(store: store, community: community).run(
+            path: file,
+            onRejection: { rejection in
+                if shown < showRejected {
+                    logger.warning("\(file):\(rejection.line): \(rejection.reason)")
+                    shown += 1
+                }
+            }, onProgress: { bar.update($0) })
+        let s = result.stored
+        bar.finish(
+            "\(file): \(result.rows) rows: \(s.countsText), \(result.rejected) rejected; "
+                + "\(s.dirtyDays.count) days to roll up in \(store.location)")
+        if result.rejected > shown { logger.warning("\(file): \(result.rejected - shown) more rejected rows not shown") }
+        return result.rejected
+    }
+
+    /// Returns the number of rejected values.
+    func importGridOperatorFile(_ format: ImportFormat) throws -> Int {
+        let document = try EDAImport.read(path: file, format: format, calendar: community.calendar)
+        let result = try EDAImport(store: store, community: community).run(document)
+        for code in result.unknownMeterCodes { logger.warning("\(file): unknown meter code '\(code)' skipped") }
+        for rejection in result.rejections.prefix(showRejected) { logger.warning("\(file): \(rejection)") }
+        if result.rejections.count > showRejected {
+            logger.warning("\(file): \(result.rejections.count - showRejected) more rejections not shown")
+        }
+        let s = result.stored
+        print(
+            "\(file): \(result.values) values (\(result.readings) readings, \(result.figures) grid-operator figures): "
+                + "\(s.countsText), \(result.rejected) rejected; \(s.dirtyDays.count) days to roll up in \(store.location)")
+        return result.rejected
     }
 }
