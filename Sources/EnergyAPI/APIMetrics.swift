@@ -49,7 +49,7 @@ public final class APIMetrics: Sendable {
     func update(community: String, runs: [JobRun]?) {
         registry.makeGauge(descriptor: Self.storeUp).set(Int64(runs == nil ? 0 : 1))
         guard let runs else { return }
-        for job in ["rollup", "bill"] {  // labelled "command": Prometheus keeps "job" for the scrape job
+        for job in ["rollup", "bill", "reconcile"] {  // labelled "command": Prometheus keeps "job" for the scrape job
             let labels = [("command", job), ("community", community)]
             let mine = runs.filter { $0.command == job }
             if let latest = mine.first {

@@ -17,7 +17,7 @@ public struct CommunityRoutes: Sendable {
     /// these; a test holds the two together.
     public static let paths = [
         "me", "points", "community/rollups", "points/{zaehlpunkt}/rollups", "points/{zaehlpunkt}/readings",
-        "statements", "statements/{number}", "runs",
+        "statements", "statements/{number}", "runs", "community/reconciliation",
     ]
 
     func register(on api: RouterGroup<APIRequestContext>) {
@@ -31,6 +31,7 @@ public struct CommunityRoutes: Sendable {
             "statements": { try await statements($0, $1) },
             "statements/{number}": { try await statement($0, $1) },
             "runs": { try await runs($0, $1) },
+            "community/reconciliation": { try await reconciliation($0, $1) },
         ]
         for path in Self.paths {
             guard let handler = handlers[path] else { preconditionFailure("route \(path) has no handler") }
@@ -253,7 +254,7 @@ public struct CommunityRoutes: Sendable {
 
     // MARK: Helpers
 
-    private func caller(_ context: APIRequestContext) throws(APIError) -> Caller {
+    func caller(_ context: APIRequestContext) throws(APIError) -> Caller {
         guard let caller = context.caller else { throw .unauthorized("no caller") }
         return caller
     }
@@ -288,7 +289,7 @@ public struct CommunityRoutes: Sendable {
         ])
     }
 
-    private func maxDays(_ granularity: Granularity) -> Int {
+    func maxDays(_ granularity: Granularity) -> Int {
         switch granularity {
         case .quarterHour: return limits.quarterHourDays
         case .hour: return limits.hourDays
@@ -298,7 +299,7 @@ public struct CommunityRoutes: Sendable {
     }
 
     /// Store work off the event loop; a store failure is 503 (the store is the part that is down).
-    private func store<T: Sendable>(_ body: @escaping @Sendable (any ReadingStore) throws -> T) async throws -> T {
+    func store<T: Sendable>(_ body: @escaping @Sendable (any ReadingStore) throws -> T) async throws -> T {
         do {
             return try await server.stores.withStore(body)
         } catch let error as APIError {

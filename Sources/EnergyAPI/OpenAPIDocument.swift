@@ -173,6 +173,47 @@ public enum OpenAPIDocument {
                       issued_at: {type: string}
                       xlsx: {type: string}
                       csv: {type: string}
+            Reconciliation:
+              type: object
+              description: "The grid operator's allocation against ours; the same figures as `energy reconcile`."
+              required: [community, from, to, tolerance_mwh, agrees, points, days]
+              additionalProperties: false
+              properties:
+                community: {type: string}
+                from: {type: string, format: date}
+                to: {type: string, format: date}
+                tolerance_mwh: {type: integer}
+                agrees: {type: boolean, description: "Nothing differs beyond the tolerance and every day conserves"}
+                points:
+                  type: array
+                  items:
+                    type: object
+                    required: [day, zaehlpunkt, direction, computed_shared_kwh, dso_shared_kwh, difference_kwh, quarter_hours_differing]
+                    additionalProperties: false
+                    properties:
+                      day: {type: string, format: date}
+                      zaehlpunkt: {type: string}
+                      direction: {type: string, enum: [consumption, generation]}
+                      computed_shared_kwh: {type: number}
+                      dso_shared_kwh: {type: number}
+                      difference_kwh: {type: number, description: "DSO - computed"}
+                      quarter_hours_differing: {type: integer}
+                days:
+                  type: array
+                  items:
+                    type: object
+                    required: [day, computed_shared_kwh, dso_shared_kwh, dso_taken_from_producers_kwh, difference_kwh,
+                               quarter_hours_differing, quarter_hours_not_conserving, dso_conserves]
+                    additionalProperties: false
+                    properties:
+                      day: {type: string, format: date}
+                      computed_shared_kwh: {type: number}
+                      dso_shared_kwh: {type: number, description: "What the DSO allocated to the consumers (G.03)"}
+                      dso_taken_from_producers_kwh: {type: number, description: "What the DSO says the producers gave"}
+                      difference_kwh: {type: number}
+                      quarter_hours_differing: {type: integer}
+                      quarter_hours_not_conserving: {type: integer}
+                      dso_conserves: {type: boolean}
             Runs:
               type: object
               required: [community, runs]
@@ -249,6 +290,19 @@ public enum OpenAPIDocument {
                 - {$ref: "#/components/parameters/to"}
               responses:
                 "200": {description: Rollups, content: {application/json: {schema: {$ref: "#/components/schemas/Rollups"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "503": {$ref: "#/components/responses/Unavailable"}
+          /api/v1/community/reconciliation:
+            get:
+              summary: "The grid operator's allocation against ours, per day and metering point (administrators only)."
+              parameters:
+                - {$ref: "#/components/parameters/from"}
+                - {$ref: "#/components/parameters/to"}
+                - {name: tolerance_mwh, in: query, required: false, schema: {type: integer, minimum: 0, default: 0}}
+              responses:
+                "200": {description: Reconciliation, content: {application/json: {schema: {$ref: "#/components/schemas/Reconciliation"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}

@@ -16,7 +16,7 @@ struct EnergyCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, SimulateCommand.self, IngestCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self,
-            BillCommand.self,
+            BillCommand.self, ReconcileCommand.self,
             RunsCommand.self, ServeCommand.self,
         ]
     )
