@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyStore
 
 /// Why a billing run refused or failed, with what to do about it.
 public enum BillingError: Error, CustomStringConvertible {
@@ -9,6 +10,8 @@ public enum BillingError: Error, CustomStringConvertible {
     case changedSinceFinal(String, [String])
     case overlaps(String, issued: String)
     case cannotWrite(String, String)
+    /// Values of quality L3 in the period, summarised per metering point and day.
+    case unreliable([UnreliableDay])
 
     public var description: String {
         switch self {
@@ -33,6 +36,45 @@ public enum BillingError: Error, CustomStringConvertible {
             return "refusing: final statements for \(issued) are already issued and overlap \(period); a period is billed once"
         case let .cannotWrite(path, why):
             return "cannot write \(path): \(why)"
+        case let .unreliable(days):
+            let count = days.reduce(0) { $0 + $1.quarterHours }
+            return "refusing the final run: \(count) quarter hours rest on unreliable substitute values (quality L3)\n"
+                + days.prefix(50).map { "  \($0)" }.joined(separator: "\n")
+                + (days.count > 50 ? "\n  … \(days.count - 50) more metering-point days" : "")
+                + "\nimport the grid operator's measured or reliable values (L1, L2), or pass --allow-unreliable (it lists what it overrides)"
+        }
+    }
+}
+
+/// One metering point's day with values of quality L3.
+public struct UnreliableDay: Sendable, Equatable, CustomStringConvertible {
+    public var point: PointKey
+    public var date: LocalDate
+    public var quarterHours: Int
+    /// What was unreliable: "reading" and/or meter codes such as `1-1:2.9.0 G.03`.
+    public var series: [String]
+
+    public var description: String {
+        "\(point.zaehlpunkt) (\(point.direction.rawValue)) on \(date): \(quarterHours) quarter hours (\(series.joined(separator: ", ")))"
+    }
+
+    /// Groups the store's L3 values by metering point and local day.
+    public static func group(_ values: [UnreliableValue], calendar: LocalCalendar) -> [UnreliableDay] {
+        struct Key: Hashable {
+            var point: PointKey
+            var date: LocalDate
+        }
+        var quarterHours: [Key: Set<QuarterHour>] = [:]
+        var series: [Key: Set<String>] = [:]
+        for value in values {
+            let key = Key(point: value.point, date: calendar.localDate(containing: value.start.startSeconds))
+            quarterHours[key, default: []].insert(value.start)
+            series[key, default: []].insert(value.meterCode?.rawValue ?? "reading")
+        }
+        return quarterHours.keys.sorted { ($0.date, $0.point) < ($1.date, $1.point) }.map { key in
+            UnreliableDay(
+                point: key.point, date: key.date, quarterHours: quarterHours[key]?.count ?? 0,
+                series: (series[key] ?? []).sorted())
         }
     }
 }

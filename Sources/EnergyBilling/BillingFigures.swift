@@ -80,6 +80,10 @@ public struct BillingFigures: Sendable {
                     hash = FNV.mix(hash, UInt64(bitPattern: share))
                 }
             }
+            // The grid operator's quarter hours (with a reading), as the rollup counts them.
+            for (i, fromDSO) in record.fromGridOperator.enumerated() where fromDSO && record.interleaved[2 * i] >= 0 {
+                sum.dsoIntervals += 1
+            }
             totals[p] = sum
             hashes[p] = hash
             missing[p * days.count + d] = absent

@@ -36,6 +36,8 @@ public struct BillingRun {
         public var formats: Set<Format>
         public var directory: String
         public var allowIncomplete: Bool
+        /// Issue a final run although values of quality L3 remain (``Result/overriddenUnreliable`` lists them).
+        public var allowUnreliable: Bool
         /// Parallel XLSX writers (libxlsxwriter compresses on the calling thread).
         public var threads: Int
         /// Quarter-hour series held in memory at once while writing workbooks (64 MB: about 1,300
@@ -47,13 +49,14 @@ public struct BillingRun {
         public init(
             period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
             threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20,
-            onlyMember: String? = nil
+            onlyMember: String? = nil, allowUnreliable: Bool = false
         ) {
             self.period = period
             self.mode = mode
             self.formats = formats
             self.directory = directory
             self.allowIncomplete = allowIncomplete
+            self.allowUnreliable = allowUnreliable
             self.threads = max(1, threads)
             self.seriesBudgetBytes = seriesBudgetBytes
             self.onlyMember = onlyMember
@@ -69,6 +72,8 @@ public struct BillingRun {
         /// The local date the statements were first issued (nil in a preview).
         public var issuedOn: LocalDate?
         public var files: [String]
+        /// L3 values a final run was told to issue over (`allowUnreliable`), per point and day.
+        public var overriddenUnreliable: [UnreliableDay] = []
         public var reconciliation: Reconciliation { figures.reconciliation }
         public var completeness: Completeness { figures.completeness }
     }
@@ -83,6 +88,7 @@ public struct BillingRun {
         var numbers = [String?](repeating: nil, count: figures.statements.count)
         var reissued = false
         var issuedOn: LocalDate?
+        var overridden: [UnreliableDay] = []
         if options.mode == .final {
             let fingerprints = figures.statements.indices.map { fingerprint(figures, $0) }
             let issued = try store.issuedStatements(community: community.id, from: options.period.from, to: options.period.to)
@@ -90,6 +96,11 @@ public struct BillingRun {
                 // Stale rollups mean wrong figures, not missing ones: never billed, not even with --allow-incomplete.
                 if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
                 if !completeness.isComplete && !options.allowIncomplete { throw BillingError.incomplete(completeness) }
+                let unreliable = UnreliableDay.group(
+                    try store.unreliableValues(community: community.id, points: community.pointKeys, in: figures.quarterHours),
+                    calendar: community.calendar)
+                if !unreliable.isEmpty && !options.allowUnreliable { throw BillingError.unreliable(unreliable) }
+                overridden = unreliable
                 let requests = figures.statements.enumerated().map { i, s in
                     StatementRequest(memberID: s.member.id, fingerprint: fingerprints[i], incomplete: s.missingQuarterHours > 0)
                 }
@@ -109,7 +120,8 @@ public struct BillingRun {
         }
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
         let files = try write(figures, numbers: numbers, issuedOn: issuedOn, options: options)
-        return Result(figures: figures, numbers: numbers, reissued: reissued, issuedOn: issuedOn, files: files)
+        return Result(
+            figures: figures, numbers: numbers, reissued: reissued, issuedOn: issuedOn, files: files, overriddenUnreliable: overridden)
     }
 
     /// The numbers of an earlier final run of exactly this period, if every statement is unchanged.

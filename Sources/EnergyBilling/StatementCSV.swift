@@ -13,7 +13,7 @@ public enum StatementCSV {
     public static let accountingColumns = [
         "statement_number", "status", "issued_on", "community", "period", "from", "to", "member_id", "member_name", "currency",
         "community_energy_kwh", "energy_taken_kwh", "community_energy_net", "generation_credit_net", "member_fee_net",
-        "net", "vat", "total", "missing_quarter_hours",
+        "net", "vat", "total", "missing_quarter_hours", "dso_quarter_hours",
     ]
 
     /// One row per line of one member's statement.
@@ -51,6 +51,7 @@ public enum StatementCSV {
                 Energy.kilowattHoursText(received), Energy.kilowattHoursText(taken),
                 sum(.communityEnergy).text, sum(.generationCredit).text, sum(.memberFee).text,
                 statement.net.text, statement.vat.text, statement.total.text, String(statement.missingQuarterHours),
+                String(statement.gridOperatorQuarterHours),
             ])
         }
         return out

@@ -94,6 +94,9 @@ struct StatementWorkbook {
         try s.write(row, 0, "Data")
         try s.write(row, 1, missing == 0 ? "complete" : "INCOMPLETE: \(missing) quarter hours without a reading (counted as 0)")
         row += 1
+        try s.write(row, 0, "Community energy")
+        try s.write(row, 1, "per \(statement.allocationNote)")
+        row += 1
         try s.write(row, 0, "Currency")
         try s.write(row, 1, figures.tariff.currency)
         row += 1

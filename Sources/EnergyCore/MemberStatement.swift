@@ -60,6 +60,19 @@ public struct MemberStatement: Sendable, Equatable {
 
     /// Quarter hours missing over all of the member's points.
     public var missingQuarterHours: Int { points.reduce(0) { $0 + $1.totals.expectedIntervals - $1.totals.intervals } }
+
+    /// Quarter hours (over all of the member's points, with a reading) whose community share is
+    /// the grid operator's allocation (EDA) rather than ours.
+    public var gridOperatorQuarterHours: Int { points.reduce(0) { $0 + $1.totals.dsoIntervals } }
+
+    /// Whose allocation the community energy follows, for the statement.
+    public var allocationNote: String {
+        let withReadings = points.reduce(0) { $0 + $1.totals.intervals }
+        let dso = gridOperatorQuarterHours
+        if dso == 0 { return "our allocation, computed from the readings (no grid-operator figures imported)" }
+        if dso >= withReadings { return "the grid operator's allocation (EDA) for every quarter hour" }
+        return "the grid operator's allocation (EDA) for \(dso) of \(withReadings) quarter hours, our computed allocation for the rest"
+    }
 }
 
 /// The energy of one metering point over a billing period.

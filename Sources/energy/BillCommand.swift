@@ -10,11 +10,14 @@ struct BillCommand: ParsableCommand, LoggingCommand {
         abstract: "Write every member's statement for a period as XLSX and/or CSV.",
         discussion: """
             --preview numbers nothing and may be rerun. --final checks that every quarter hour has a \
-            reading (refusing unless --allow-incomplete), numbers each statement without gaps per \
-            community and year and stores the numbers; rerunning it for the same period writes the \
+            reading (refusing unless --allow-incomplete) and that none is an unreliable substitute \
+            value of quality L3 (refusing unless --allow-unreliable), numbers each statement without \
+            gaps per community and year and stores the numbers; rerunning it for the same period writes the \
             same files byte for byte, or refuses if the data changed since. The reconciliation \
             (members' community energy = energy taken from generators = community shared energy) is \
-            printed; the run fails if it does not balance. Exit codes: 0 written, 1 failed or refused.
+            printed; the run fails if it does not balance. Where the grid operator's allocation (EDA) \
+            was imported, the community energy is the grid operator's (G.03) and the statements say \
+            so. Exit codes: 0 written, 1 failed or refused.
             """
     )
 
@@ -36,6 +39,9 @@ struct BillCommand: ParsableCommand, LoggingCommand {
 
     @Flag(help: "Bill although quarter hours are missing (counted as 0; the statements say so).")
     var allowIncomplete = false
+
+    @Flag(help: "Issue final statements although values of quality L3 remain (each metering point and day is listed).")
+    var allowUnreliable = false
 
     enum BillMode: String, EnumerableFlag {
         case preview, final
@@ -64,7 +70,7 @@ struct BillCommand: ParsableCommand, LoggingCommand {
             let store = try storeOptions.open()
             let options = BillingRun.Options(
                 period: try BillingPeriod(period), mode: mode == .final ? .final : .preview,
-                formats: try formats(), directory: out, allowIncomplete: allowIncomplete)
+                formats: try formats(), directory: out, allowIncomplete: allowIncomplete, allowUnreliable: allowUnreliable)
             let result = try BillingJob(store: store, community: community).run(options)
             print(Self.summary(result, options: options))
         }
@@ -76,6 +82,12 @@ struct BillCommand: ParsableCommand, LoggingCommand {
             "Reconciliation \(options.period): members received \(r.membersReceived) mWh = taken from generators "
                 + "\(r.takenFromGenerators) mWh = community shared \(r.communityShared) mWh: balanced"
         ]
+        if !result.overriddenUnreliable.isEmpty {
+            let count = result.overriddenUnreliable.reduce(0) { $0 + $1.quarterHours }
+            lines.append(
+                "warning: --allow-unreliable: issued over \(count) quarter hours of quality L3:\n"
+                    + result.overriddenUnreliable.map { "  \($0)" }.joined(separator: "\n"))
+        }
         let c = result.completeness
         if !c.isComplete {
             lines.append("warning: the data is incomplete (the statements say so):\n" + c.report(limit: 10))
