@@ -10,13 +10,7 @@ extension CommunityRoutes {
         let query = try QueryParameters(query: request.uri.query, allowed: ["from", "to", "tolerance_mwh"])
         try caller.requireAdmin("the reconciliation with the grid operator")
         let (from, to) = try query.dateRange(maxDays: maxDays(.day))
-        var tolerance: Int64 = 0
-        if let text = query["tolerance_mwh"] {
-            guard let value = Int64(text), value >= 0 else {
-                throw APIError.badRequest("'tolerance_mwh' must be a whole number of mWh, 0 or more")
-            }
-            tolerance = value
-        }
+        let tolerance = try Self.tolerance(query["tolerance_mwh"])
         let community = community
         let check = try await store { store in
             try GridOperatorReconciliation(store: store, community: community, from: from, to: to, toleranceMilliwattHours: tolerance)
@@ -43,5 +37,11 @@ extension CommunityRoutes {
                 ("community", .string(community.id)), ("from", .string(from.description)), ("to", .string(to.description)),
                 ("tolerance_mwh", .int(tolerance)), ("agrees", .bool(check.agrees)), ("points", .array(points)), ("days", .array(days)),
             ]))
+    }
+
+    static func tolerance(_ text: String?) throws(APIError) -> Int64 {
+        guard let text else { return 0 }
+        guard let value = Int64(text), value >= 0 else { throw .badRequest("'tolerance_mwh' must be a whole number of mWh, 0 or more") }
+        return value
     }
 }

@@ -54,6 +54,13 @@ public struct UnreliableDay: Sendable, Equatable, CustomStringConvertible {
     /// What was unreliable: "reading" and/or meter codes such as `1-1:2.9.0 G.03`.
     public var series: [String]
 
+    public init(point: PointKey, date: LocalDate, quarterHours: Int, series: [String]) {
+        self.point = point
+        self.date = date
+        self.quarterHours = quarterHours
+        self.series = series
+    }
+
     public var description: String {
         "\(point.zaehlpunkt) (\(point.direction.rawValue)) on \(date): \(quarterHours) quarter hours (\(series.joined(separator: ", ")))"
     }

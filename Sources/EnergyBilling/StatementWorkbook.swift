@@ -93,9 +93,9 @@ struct StatementWorkbook {
         let missing = statement.missingQuarterHours
         try s.write(row, 0, "Data")
         try s.write(row, 1, missing == 0 ? "complete" : "INCOMPLETE: \(missing) quarter hours without a reading (counted as 0)")
-        row += 1
-        try s.write(row, 0, "Community energy")
-        try s.write(row, 1, "per \(statement.allocationNote)")
+        // Beside the completeness: whose allocation the community energy follows.
+        try s.write(row, 2, "Community energy")
+        try s.write(row, 3, "per \(statement.allocationNote)")
         row += 1
         try s.write(row, 0, "Currency")
         try s.write(row, 1, figures.tariff.currency)
