@@ -108,6 +108,17 @@ public final class XMLStream {
     /// The line the reader is at, for error messages.
     public var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
 
+    /// The line of the current node itself: `line` is where the parser is, which runs ahead of the
+    /// node by up to a buffer of input, so a message about one element names this one.
+    public var nodeLine: Int {
+        guard let node = xmlTextReaderCurrentNode(reader) else { return line }
+        let found = Int(xmlGetLineNo(node))
+        return found > 0 ? found : line
+    }
+
+    /// The namespace URI of the current element, "" when it has none.
+    public var namespaceURI: String { xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) } ?? "" }
+
     /// Reads the text content of the current element up to its end (for `<a>text</a>`).
     public func elementText() throws(XMLStreamError) -> String {
         guard current == .start, !pendingEnd else {
