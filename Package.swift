@@ -107,7 +107,7 @@ let package = Package(
             dependencies: ["EnergyReports", "EnergyJobs", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(
             name: "EnergyCLITests",
-            dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport"]),
+            dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport", "EnergyEDA"]),
         .testTarget(name: "EnergyServiceTests", dependencies: ["EnergyService", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EnergyMessagingTests", dependencies: ["EnergyMessaging", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(

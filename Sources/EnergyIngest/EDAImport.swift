@@ -102,7 +102,7 @@ extension EDAImport {
     public static func read(path: String, format: ImportFormat, calendar: LocalCalendar) throws -> EDADocument {
         switch format {
         case .crmsg: return try CRMSGReader().read(path: path)
-        case .edaWorkbook: return try EDAWorkbookReader(calendar: calendar).read(path: path)
+        case .edaWorkbook: throw EDAFileError(file: path, message: "EDA workbooks cannot be read yet")  // until EDAWorkbookReader lands
         case .csv: throw EDAFileError(file: path, message: "a CSV file is not a grid-operator file")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EnergyCore
 import EnergyIngest
+import EnergyStore
 import Foundation
 import Logging
 

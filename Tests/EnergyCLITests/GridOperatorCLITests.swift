@@ -1,0 +1,158 @@
+import EnergyCore
+import EnergyEDA
+import EnergyTestSupport
+import Foundation
+import Testing
+
+/// The grid operator's files through the real `energy` binary: import (a folder of CR_MSG files,
+/// bad files and values named), reconcile's exit codes, and a final bill over L3 values.
+@Suite struct GridOperatorCLITests {
+    static let ecid = "AT00300000000RC100181000000000001"
+
+    /// The three-member community with its EC-ID, written to `folder/c.yaml`.
+    func community(in folder: TemporaryFolder, tariff: Bool = true) throws -> (Community, String) {
+        let yaml =
+            ThreeMemberCommunity.yaml(id: "eeg-eda", name: "EEG EDA", participationB: 50)
+            .replacingOccurrences(of: "allocation: dynamic}", with: "allocation: dynamic, ecid: \(Self.ecid)}")
+            + (tariff ? "\ntariffs: {consumption: 0.12, generation: 0.08}" : "")
+        let path = folder.path + "/c.yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return (try CommunityFile.parse(yaml, source: path), path)
+    }
+
+    /// One CR_MSG file per metering point and day of `fixture`, in `folder`.
+    func writeFiles(_ fixture: GridOperatorFixture, to folder: String, version: CRMSGSchemaVersion = .v01p41) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let writer = CRMSGWriter(version: version, calendar: fixture.community.calendar)
+        var paths: [String] = []
+        for (d, day) in fixture.days.enumerated() {
+            let range = fixture.community.calendar.quarterHours(of: day)
+            for point in fixture.community.meteringPoints {
+                let figures = fixture.figures().filter { $0.zaehlpunkt == point.zaehlpunkt && range.contains($0.start) }
+                let path = "\(folder)/\(point.zaehlpunkt)_\(day).xml"
+                let bytes = try writer.write(
+                    figures, communityID: Self.ecid, created: range.upperBound.startSeconds + 3_600, sequence: d + 1)
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                paths.append(path)
+            }
+        }
+        return paths
+    }
+
+    @Test func aFolderOfCRMSGFilesIsImportedOnceAndReconcilesWithOurAllocation() throws {
+        let folder = TemporaryFolder()
+        let (community, c) = try community(in: folder)
+        let days = [try LocalDate("2026-10-25"), try LocalDate("2026-10-26")]
+        let fixture = GridOperatorFixture(community: community, days: days)
+        _ = try writeFiles(fixture, to: folder.path + "/inbox")
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let imported = try CLI.run(["import", "--community", c, "--store", store, folder.path + "/inbox"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let lines = imported.stdout.split(separator: "\n")
+        #expect(lines.count == 6, "one summary line per file: \(imported.stdout)")
+        // A consumer's autumn day: 100 quarter hours of G.01, G.02 and G.03.
+        #expect(lines.contains { $0.contains("0000002_2026-10-25.xml: 300 values (100 readings, 200 grid-operator figures): 300 new,") })
+        let again = try CLI.run(["import", "--community", c, "--store", store, folder.path + "/inbox"])
+        #expect(
+            again.status == 0
+                && again.stdout.contains(
+                    "0000002_2026-10-25.xml: 300 values (100 readings, 200 grid-operator figures): 0 new, 0 corrected, 300 unchanged, 0 rejected; 0 days"
+                ))
+        let rollup = try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-25", "--to", "2026-10-27"])
+        #expect(rollup.status == 0, "\(rollup.stderr)")
+        let report = try CLI.run([
+            "report", "--community", c, "--store", store, "--from", "2026-10-25", "--to", "2026-10-27", "--format", "csv",
+        ])
+        #expect(report.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",\(3 * 100)") || $0.hasSuffix(",\(3 * 96)") })
+        let agree = try CLI.run([
+            "reconcile", "--community", c, "--store", store, "--from", "2026-10-25", "--to", "2026-10-27", "--format", "csv",
+        ])
+        #expect(agree.status == 0, "\(agree.stderr)")
+        #expect(agree.stdout.split(separator: "\n").count == 1 + 2 * 3 + 2)
+        let runs = try CLI.run(["runs", "--store", store])
+        #expect(runs.stdout.contains("reconcile"))
+    }
+
+    @Test func reconcileExitsThreeOnTheInjectedDifferenceAndNamesIt() throws {
+        let folder = TemporaryFolder()
+        let (community, c) = try community(in: folder)
+        let day = try LocalDate("2026-10-05")
+        var fixture = GridOperatorFixture(community: community, days: [day])
+        fixture.inject(point: 2, quarterHour: community.calendar.quarterHours(of: day).lowerBound.advanced(by: 50), extraShare: 2_500)
+        _ = try writeFiles(fixture, to: folder.path + "/inbox", version: .v01p30)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        #expect(try CLI.run(["import", "--community", c, "--store", store, folder.path + "/inbox"]).status == 0)
+        let check = try CLI.run(["reconcile", "--community", c, "--store", store, "--from", "2026-10-05", "--to", "2026-10-06"])
+        #expect(check.status == 3)
+        #expect(check.stdout.contains("AT0030000000000000000000000000003") && check.stdout.contains("0.002500"))
+        #expect(!check.stdout.contains("AT0030000000000000000000000000002"), "only what differs is in the table")
+        let tolerant = try CLI.run([
+            "reconcile", "--community", c, "--store", store, "--from", "2026-10-05", "--to", "2026-10-06", "--tolerance-mwh", "2500",
+            "--format", "json",
+        ])
+        #expect(tolerant.status == 0 && tolerant.stdout.contains(#""dso_conserves": true"#))
+        let usage = try CLI.run(["reconcile", "--community", c, "--store", store, "--from", "2026-10-05"])
+        #expect(usage.status == 64)
+    }
+
+    @Test func badFilesAndValuesAreNamedAndTheValidOnesStored() throws {
+        let folder = TemporaryFolder()
+        let (community, c) = try community(in: folder)
+        let day = try LocalDate("2026-10-05")
+        let fixture = GridOperatorFixture(community: community, days: [day])
+        let paths = try writeFiles(fixture, to: folder.path + "/inbox")
+        // A negative value in A's file; a stranger's file; a file for another community; a broken one.
+        let a = try String(contentsOfFile: paths[1], encoding: .utf8)
+        let firstBQ = try #require(a.range(of: "<cp:BQ>"))
+        try a.replacingCharacters(in: firstBQ, with: "<cp:BQ>-").write(toFile: paths[1], atomically: true, encoding: .utf8)
+        try a.replacingOccurrences(of: "AT0030000000000000000000000000002", with: "AT0030000000000000000000000000099")
+            .write(toFile: folder.path + "/inbox/stranger.xml", atomically: true, encoding: .utf8)
+        try a.replacingOccurrences(of: Self.ecid, with: "AT00300000000RC100999000000000001")
+            .write(toFile: folder.path + "/inbox/other-community.xml", atomically: true, encoding: .utf8)
+        try "<cp:ConsumptionRecord".write(toFile: folder.path + "/inbox/broken.xml", atomically: true, encoding: .utf8)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let imported = try CLI.run(["import", "--community", c, "--store", store, "--log-level", "warning", folder.path + "/inbox"])
+        #expect(imported.status == 1, "a file that cannot be read at all fails the run")
+        #expect(imported.stderr.contains("broken.xml") && imported.stderr.contains("not well-formed"))
+        #expect(imported.stderr.contains("EnergyData[1-1:1.9.0 G.01]/EP[1]") && imported.stderr.contains("negative"))
+        #expect(imported.stderr.contains("stranger.xml: MeteringPoint AT0030000000000000000000000000099"))
+        #expect(imported.stderr.contains("other-community.xml: ECID: the file is for EC-ID AT00300000000RC100999000000000001"))
+        // The valid files and values are stored: 3 files of 96 × 3 values, less A's one negative value.
+        #expect(imported.stdout.contains("0000002_2026-10-05.xml: 288 values (95 readings, 192 grid-operator figures): 287 new"))
+        let withoutBroken = try CLI.run(["import", "--community", c, "--store", store, paths[0], paths[1]])
+        #expect(withoutBroken.status == 2, "values rejected, nothing failed")
+        let forced = try CLI.run(["import", "--community", c, "--store", store, "--format", "crmsg", c])
+        #expect(forced.status == 1 && forced.stderr.contains("c.yaml"))
+        let unknownFormat = try CLI.run(["import", "--community", c, "--store", store, "--format", "pdf", c])
+        #expect(unknownFormat.status == 64)
+    }
+
+    @Test func aFinalBillRefusesL3ValuesAndAllowUnreliableListsThem() throws {
+        let folder = TemporaryFolder()
+        let (community, c) = try community(in: folder)
+        var days: [LocalDate] = []
+        var day = try LocalDate("2026-11-01")
+        while day < (try LocalDate("2026-12-01")) {
+            days.append(day)
+            day = day.adding(days: 1)
+        }
+        var fixture = GridOperatorFixture(community: community, days: days)
+        let slot = community.calendar.quarterHours(of: days[9]).lowerBound.advanced(by: 30)
+        fixture.qualities[.init(point: 1, start: slot)] = .estimated
+        _ = try writeFiles(fixture, to: folder.path + "/inbox")
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        #expect(try CLI.run(["import", "--community", c, "--store", store, folder.path + "/inbox"]).status == 0)
+        #expect(try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-11-01", "--to", "2026-12-01"]).status == 0)
+        let bill = [
+            "bill", "--community", c, "--store", store, "--period", "2026-11", "--final", "--format", "csv", "--out", folder.path + "/out",
+        ]
+        let refused = try CLI.run(bill)
+        #expect(
+            refused.status == 1 && refused.stderr.contains("AT0030000000000000000000000000002 (consumption) on 2026-11-10: 1 quarter hours")
+        )
+        let allowed = try CLI.run(bill + ["--allow-unreliable"])
+        #expect(allowed.status == 0 && allowed.stdout.contains("--allow-unreliable: issued over 1 quarter hours of quality L3"))
+        let accounting = try String(contentsOfFile: folder.path + "/out/statements-2026-11.csv", encoding: .utf8)
+        #expect(accounting.contains(",dso_quarter_hours\r\n") && accounting.contains(",0,2880\r\n"))
+    }
+}
