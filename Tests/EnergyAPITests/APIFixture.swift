@@ -70,7 +70,17 @@ final class APIFixture: Sendable {
         var numbers: [String: String] = [:]
         for (i, statement) in result.figures.statements.enumerated() { numbers[statement.member.id] = result.numbers[i] }
         self.numbers = numbers
+        // The grid operator's figures of the day before, with one difference from our allocation:
+        // A received 1.5 Wh more at noon (the reconciliation route's data).
+        var dso = GridOperatorFixture(community: community, days: [Self.dsoDay])
+        dso.inject(point: 1, quarterHour: community.calendar.quarterHours(of: Self.dsoDay).lowerBound.advanced(by: 48), extraShare: 1_500)
+        let figures = dso.figures()
+        _ = try store.upsert(figures.compactMap(\.reading), community: community)
+        _ = try store.upsert(figures.filter { !$0.meterCode.isReading }, community: community)
     }
+
+    /// The day with grid-operator figures (not billed).
+    static let dsoDay = LocalDate(daysSinceEpoch: 20_726)  // 2026-09-30
 
     func openStore() throws -> any ReadingStore { try SQLiteStore(path: storePath) }
 }

@@ -84,6 +84,27 @@ import Testing
         }
     }
 
+    @Test func administratorsSeeTheReconciliationWithTheGridOperatorAndMembersDoNot() async throws {
+        try await APIHarness.withIssuer { api, issuer, _ in
+            let admin = try issuer.token(issuer.claims(roles: ["energy-admin"]))
+            let member = try issuer.token(issuer.claims(roles: ["energy-member"], member: "A"))
+            let range = "from=2026-09-30&to=2026-10-01"
+            let answer = try await api.api("/community/reconciliation?\(range)", token: admin)
+            let json = try #require(answer.json)
+            #expect(json["agrees"] as? Bool == false)
+            let points = try #require(json["points"] as? [[String: Any]])
+            let differing = points.filter { ($0["quarter_hours_differing"] as? Int ?? 0) > 0 }
+            #expect(Set(differing.compactMap { $0["zaehlpunkt"] as? String }) == [APIFixture.plant, APIFixture.pointA])
+            #expect(differing.allSatisfy { $0["difference_kwh"] as? Double == 0.0015 })
+            let days = try #require(json["days"] as? [[String: Any]])
+            #expect(days.count == 1 && days[0]["dso_conserves"] as? Bool == true)
+            let tolerant = try await api.api("/community/reconciliation?\(range)&tolerance_mwh=1500", token: admin)
+            #expect(tolerant.json?["agrees"] as? Bool == true)
+            #expect(try await api.api("/community/reconciliation?\(range)", token: member).status == 403)
+            #expect(try await api.api("/community/reconciliation?\(range)&tolerance_mwh=-1", token: admin).status == 400)
+        }
+    }
+
     @Test func aDownloadedStatementIsByteForByteTheFileOfTheFinalRun() async throws {
         try await APIHarness.withIssuer { api, issuer, fixture in
             let b = try issuer.token(issuer.claims(roles: ["energy-member"], member: "B"))

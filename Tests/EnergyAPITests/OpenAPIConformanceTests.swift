@@ -60,6 +60,7 @@ import Yams
             return "/api/v1/points/\(APIFixture.pointA)/rollups?granularity=hour&from=2026-10-24&to=2026-10-27"
         case "/api/v1/points/{zaehlpunkt}/readings": return "/api/v1/points/\(APIFixture.pointA)/readings?from=2026-10-25&to=2026-10-26"
         case "/api/v1/community/rollups": return "/api/v1/community/rollups?from=2026-10-01&to=2026-11-01"
+        case "/api/v1/community/reconciliation": return "/api/v1/community/reconciliation?from=2026-09-30&to=2026-10-02"
         case "/api/v1/statements/{number}": return "/api/v1/statements/\((fixture.numbers["A"] ?? nil) ?? "2026-0001")?format=csv"
         default: return template
         }
