@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "EnergyBench",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
+                "EnergyCore", "EnergyStore", "EnergyEDA", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
                 "EnergyBilling", "EnergyService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

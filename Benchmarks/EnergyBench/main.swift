@@ -33,6 +33,8 @@ struct Options {
     var apiOnly = false
     /// Measure only the MongoDB section (with --mongodb) and replace it in `out`.
     var mongoOnly = false
+    /// Measure only the grid-operator files (EDA) and replace their section in `out`.
+    var edaOnly = false
 }
 
 /// `text` with the section under `heading` (up to the next `## `) replaced by `section`, or with
@@ -72,6 +74,9 @@ func parseOptions() -> Options {
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
         case "--live-only":
             o.liveOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
+        case "--eda-only":
+            o.edaOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
         default:
             FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
@@ -158,6 +163,10 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "parse" {
     exit(0)
 }
 
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "eda-parse" {
+    try edaParseChild(CommandLine.arguments)
+}
+
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "mongo-insert" {
     // Bare bulk insert: the same reading documents, no comparison, no dirty marks.
     let community = try CommunityFile.parse(String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8), source: "bench")
@@ -207,6 +216,14 @@ if o.mongoOnly, let mongodb = o.mongodb {
     let section = try mongoSection(o, uri: mongodb, selfPath: URL(fileURLWithPath: CommandLine.arguments[0]).path)
     let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
     try replacingSection("## MongoDB backend", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
+
+if o.edaOnly {
+    let section = try edaSection(o, selfPath: URL(fileURLWithPath: CommandLine.arguments[0]).path)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingSection("## Grid-operator files (EDA)", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
     print(section)
     exit(0)
 }
@@ -323,6 +340,7 @@ var md = """
     Reproduce: `make bench` (or `.build/release/EnergyBench --energy .build/release/energy --points \(o.points) --month \(o.month)`).
 
     """
+md += "\n" + (try edaSection(o, selfPath: selfPath))
 if let mongodb = o.mongodb {
     md += try mongoSection(o, uri: mongodb, selfPath: selfPath)
 }

@@ -2,43 +2,100 @@ import EnergyCore
 import EnergyEDA
 import EnergyStore
 
-/// Stores what a grid-operator file held for one community: the meter readings (`G.01`) with the
-/// readings, the DSO's allocation with the community's DSO figures, both under quality precedence.
+/// Stores what grid-operator files hold for one community: the meter readings (`G.01`) with the
+/// readings, the DSO's allocation as the community's DSO figures, both under quality precedence.
 ///
 /// Values of metering points that are not the community's (or not in that direction), and whole
 /// files for another community (the community file's `ecid`), are rejected with where and why;
-/// the file's valid values are stored.
+/// the valid values of the same file are stored. Files are read on a second thread while the
+/// values of earlier ones are stored, and values are stored in time order across files: a
+/// grid operator sends one file per metering point, and storing each file alone would touch every
+/// page of the month's readings once per point.
 /// ```swift
-/// let document = try CRMSGReader().read(path: "AT003…xml")
-/// let result = try EDAImport(store: store, community: community).run(document)
-/// print("\(result.values) values: \(result.stored.countsText), \(result.rejected) rejected")
+/// let importer = EDAImport(store: store, community: community)
+/// let stored = try importer.run(files: paths, format: .crmsg) { path, outcome in print(path, outcome) }
+/// print(stored.countsText)
 /// ```
 public struct EDAImport {
     public let store: any ReadingStore
     public let community: Community
+    /// Values held before they are stored (sorted by time first).
+    public var bufferLimit = 1_000_000
     /// Values written per store transaction.
-    public var batchSize = 50_000
+    public var batchSize = 100_000
 
     public init(store: any ReadingStore, community: Community) {
         self.store = store
         self.community = community
     }
 
-    public struct Result: Sendable {
+    /// What one file held.
+    public struct FileResult: Sendable {
         /// Values in the file (read or refused).
         public var values = 0
         /// Values refused (by the reader or here).
         public var rejected = 0
-        /// What the store did with the readings and the DSO figures together.
-        public var stored = UpsertSummary()
         public var readings = 0
         public var figures = 0
         public var rejections: [EDARejection] = []
         public var unknownMeterCodes: [String] = []
     }
 
-    public func run(_ document: EDADocument) throws -> Result {
-        var result = Result()
+    /// Reads `files` (CR_MSG or workbooks) and stores their values. `onFile` sees every file's
+    /// result, or the error that kept it from being read at all (the other files go on). Returns
+    /// what the store did with all of them.
+    public func run(
+        files: [String], format: ImportFormat?, onFile: (String, Result<FileResult, any Error>) -> Void
+    ) throws -> UpsertSummary {
+        let calendar = community.calendar
+        let documents = Prefetcher(capacity: 2, count: files.count, name: "energy EDA reader") { i -> Result<EDADocument, any Error> in
+            Result { try Self.read(path: files[i], format: format ?? ImportFormat.detect(path: files[i]), calendar: calendar) }
+        }
+        defer { documents.cancel() }
+        var buffer = Buffer()
+        var stored = UpsertSummary()
+        var index = 0
+        while let document = try documents.next() {
+            let file = files[index]
+            index += 1
+            switch document {
+            case let .failure(error): onFile(file, .failure(error))
+            case let .success(document):
+                onFile(file, .success(add(document, to: &buffer)))
+                if buffer.count >= bufferLimit { stored.add(try flush(&buffer)) }
+            }
+        }
+        stored.add(try flush(&buffer))
+        return stored
+    }
+
+    /// Stores one document read elsewhere.
+    public func run(_ document: EDADocument) throws -> (FileResult, UpsertSummary) {
+        var buffer = Buffer()
+        let result = add(document, to: &buffer)
+        return (result, try flush(&buffer))
+    }
+
+    /// Reads a grid-operator file of `format` (CR_MSG XML or an EDA workbook, whose local times
+    /// are read in `calendar`).
+    public static func read(path: String, format: ImportFormat, calendar: LocalCalendar) throws -> EDADocument {
+        switch format {
+        case .crmsg: return try CRMSGReader().read(path: path)
+        case .edaWorkbook: throw EDAFileError(file: path, message: "EDA workbooks cannot be read yet")  // until EDAWorkbookReader lands
+        case .csv: throw EDAFileError(file: path, message: "this is read as CSV, not as a grid-operator file (CR_MSG or EDA workbook)")
+        }
+    }
+
+    /// Values waiting to be stored, in file order.
+    struct Buffer {
+        var readings: [Reading] = []
+        var figures: [GridOperatorFigure] = []
+        var count: Int { readings.count + figures.count }
+    }
+
+    /// Checks a document against the community and queues its valid values.
+    func add(_ document: EDADocument, to buffer: inout Buffer) -> FileResult {
+        var result = FileResult()
         result.unknownMeterCodes = document.unknownMeterCodes
         result.rejections = document.rejections
         result.rejected = document.rejections.reduce(0) { $0 + $1.values }
@@ -55,14 +112,6 @@ public struct EDAImport {
         var accepted = Set<PointKey>()
         var refusal: [PointKey: String] = [:]
         var refusedValues: [PointKey: Int] = [:]
-        var readings: [Reading] = []
-        var figures: [GridOperatorFigure] = []
-        func flush() throws {
-            if !readings.isEmpty { result.stored.add(try store.upsert(readings, community: community)) }
-            if !figures.isEmpty { result.stored.add(try store.upsert(figures, community: community)) }
-            readings.removeAll(keepingCapacity: true)
-            figures.removeAll(keepingCapacity: true)
-        }
         for figure in document.figures {
             let point = figure.point
             if !accepted.contains(point), refusal[point] == nil {
@@ -75,18 +124,14 @@ public struct EDAImport {
             }
             if refusal[point] != nil {
                 refusedValues[point, default: 0] += 1
-                continue
-            }
-            if let reading = figure.reading {
-                readings.append(reading)
+            } else if let reading = figure.reading {
+                buffer.readings.append(reading)
                 result.readings += 1
             } else {
-                figures.append(figure)
+                buffer.figures.append(figure)
                 result.figures += 1
             }
-            if readings.count + figures.count >= batchSize { try flush() }
         }
-        try flush()
         for (point, count) in refusedValues.sorted(by: { $0.key < $1.key }) {
             result.rejections.append(
                 EDARejection(location: "MeteringPoint \(point.zaehlpunkt)", reason: refusal[point] ?? "refused", values: count))
@@ -94,16 +139,25 @@ public struct EDAImport {
         }
         return result
     }
-}
 
-extension EDAImport {
-    /// Reads a grid-operator file of `format` (CR_MSG XML or an EDA workbook, whose local times
-    /// are read in `calendar`).
-    public static func read(path: String, format: ImportFormat, calendar: LocalCalendar) throws -> EDADocument {
-        switch format {
-        case .crmsg: return try CRMSGReader().read(path: path)
-        case .edaWorkbook: throw EDAFileError(file: path, message: "EDA workbooks cannot be read yet")  // until EDAWorkbookReader lands
-        case .csv: throw EDAFileError(file: path, message: "a CSV file is not a grid-operator file")
+    /// Stores the buffer in time order (the order of the stores' keys), in batches; values for the
+    /// same quarter hour keep their file order, so a later file's value is the later one.
+    func flush(_ buffer: inout Buffer) throws -> UpsertSummary {
+        var summary = UpsertSummary()
+        let readings = buffer.readings.enumerated().sorted {
+            ($0.element.start, $0.element.point, $0.offset) < ($1.element.start, $1.element.point, $1.offset)
+        }.map(\.element)
+        for start in stride(from: 0, to: readings.count, by: batchSize) {
+            summary.add(try store.upsert(Array(readings[start..<min(start + batchSize, readings.count)]), community: community))
         }
+        let figures = buffer.figures.enumerated().sorted {
+            ($0.element.start, $0.element.point, $0.element.meterCode.code, $0.offset)
+                < ($1.element.start, $1.element.point, $1.element.meterCode.code, $1.offset)
+        }.map(\.element)
+        for start in stride(from: 0, to: figures.count, by: batchSize) {
+            summary.add(try store.upsert(Array(figures[start..<min(start + batchSize, figures.count)]), community: community))
+        }
+        buffer = Buffer()
+        return summary
     }
 }

@@ -51,22 +51,66 @@ struct ImportCommand: ParsableCommand, LoggingCommand {
             let store = try storeOptions.open()
             let logger = Logger(label: "energy.import")
             var outcome = Outcome()
+            // CSV files one by one; then the grid operator's files together (read ahead on a
+            // second thread, stored in time order across files), each group in argument order.
+            var gridOperatorFiles: [String] = []
             for file in try ImportFormat.files(for: files) {
                 do {
                     let kind = try format ?? (file == "-" ? .csv : ImportFormat.detect(path: file))
-                    let importer = FileImporter(
-                        store: store, community: community, file: file, showRejected: showRejected, logger: logger)
-                    outcome.rejected += try kind == .csv ? importer.importCSV() : importer.importGridOperatorFile(kind)
+                    guard kind == .csv else {
+                        gridOperatorFiles.append(file)
+                        continue
+                    }
+                    let importer = FileImporter(store: store, community: community, file: file, showRejected: showRejected, logger: logger)
+                    outcome.rejected += try importer.importCSV()
                 } catch {
                     // One unreadable file does not stop the others; the run exits 1 at the end.
                     logger.error("\(error)")
                     outcome.failedFiles += 1
                 }
             }
+            if !gridOperatorFiles.isEmpty {
+                try importGridOperatorFiles(gridOperatorFiles, store: store, community: community, logger: logger, outcome: &outcome)
+            }
             return outcome
         }
         if outcome.failedFiles > 0 { throw ExitCode(1) }
         if outcome.rejected > 0 { throw ExitCode(2) }
+    }
+}
+
+extension ImportCommand {
+    /// The grid operator's files: a line per file as it is read (its values, what was rejected),
+    /// then one line for what the store did with all of them.
+    private func importGridOperatorFiles(
+        _ paths: [String], store: any ReadingStore, community: Community, logger: Logger, outcome: inout Outcome
+    ) throws {
+        var values = 0
+        var rejected = 0
+        var read = 0
+        let stored = try EDAImport(store: store, community: community).run(files: paths, format: format) { file, result in
+            switch result {
+            case let .failure(error):
+                logger.error("\(error)")
+                outcome.failedFiles += 1
+            case let .success(result):
+                read += 1
+                values += result.values
+                rejected += result.rejected
+                for code in result.unknownMeterCodes { logger.warning("\(file): unknown meter code '\(code)' skipped") }
+                for rejection in result.rejections.prefix(showRejected) { logger.warning("\(file): \(rejection)") }
+                if result.rejections.count > showRejected {
+                    logger.warning("\(file): \(result.rejections.count - showRejected) more rejections not shown")
+                }
+                print(
+                    "\(file): \(result.values) values (\(result.readings) readings, \(result.figures) grid-operator figures), "
+                        + "\(result.rejected) rejected")
+            }
+        }
+        outcome.rejected += rejected
+        print(
+            "\(read) grid-operator file\(read == 1 ? "" : "s"): \(values) values: \(stored.countsText), \(rejected) rejected; "
+                + "\(stored.dirtyDays.count) days to roll up in \(store.location)")
     }
 }
 
@@ -98,22 +142,6 @@ private struct FileImporter {
             "\(file): \(result.rows) rows: \(s.countsText), \(result.rejected) rejected; "
                 + "\(s.dirtyDays.count) days to roll up in \(store.location)")
         if result.rejected > shown { logger.warning("\(file): \(result.rejected - shown) more rejected rows not shown") }
-        return result.rejected
-    }
-
-    /// Returns the number of rejected values.
-    func importGridOperatorFile(_ format: ImportFormat) throws -> Int {
-        let document = try EDAImport.read(path: file, format: format, calendar: community.calendar)
-        let result = try EDAImport(store: store, community: community).run(document)
-        for code in result.unknownMeterCodes { logger.warning("\(file): unknown meter code '\(code)' skipped") }
-        for rejection in result.rejections.prefix(showRejected) { logger.warning("\(file): \(rejection)") }
-        if result.rejections.count > showRejected {
-            logger.warning("\(file): \(result.rejections.count - showRejected) more rejections not shown")
-        }
-        let s = result.stored
-        print(
-            "\(file): \(result.values) values (\(result.readings) readings, \(result.figures) grid-operator figures): "
-                + "\(s.countsText), \(result.rejected) rejected; \(s.dirtyDays.count) days to roll up in \(store.location)")
         return result.rejected
     }
 }
