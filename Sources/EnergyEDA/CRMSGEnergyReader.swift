@@ -178,31 +178,27 @@ struct CRMSGEnergyReader {
         let codeKey = Int64(code.code)  // once: `code` searches `allCases`
         var depth = 0
         var count = 0
-        var inPosition = false
-        var field = CRMSGPosition.Field.none
         while let event = try xml.next() {
             switch event {
             case .start:
-                depth += 1
-                if depth == 2, inPosition {
-                    field =
-                        xml.isNamed("BQ")
-                        ? .bq : xml.isNamed("DTF") ? .dtf : xml.isNamed("DTT") ? .dtt : xml.isNamed("MM") ? .mm : .none
-                    position.open(field)
-                } else if depth == 1, xml.isNamed("EP") {
-                    count += 1
-                    inPosition = true
-                    position.begin(line: xml.nodeLine)
+                guard depth == 0, xml.isNamed("EP") else {
+                    depth += 1
+                    continue
                 }
+                count += 1
+                position.begin(line: xml.nodeLine)
+                try xml.forEachChild { child in
+                    let field: CRMSGPosition.Field =
+                        child.isNamed("BQ")
+                        ? .bq : child.isNamed("DTF") ? .dtf : child.isNamed("DTT") ? .dtt : child.isNamed("MM") ? .mm : .none
+                    position.open(field)
+                    if field != .none { child.forEachText { position.append($0, to: field) } }
+                }
+                accept(code: code, codeKey: codeKey, period: period, at: "\(location)/EP[\(count)]", into: &document)
             case .text:
-                if depth == 2, field != .none { xml.withTextBytes { position.append($0, to: field) } }
+                continue
             case .end:
                 if depth == 0 { return count }
-                if depth == 1, inPosition {
-                    inPosition = false
-                    accept(code: code, codeKey: codeKey, period: period, at: "\(location)/EP[\(count)]", into: &document)
-                }
-                field = .none
                 depth -= 1
             }
         }

@@ -40,76 +40,87 @@ struct CRMSGPosition {
     }
 
     private(set) var line = 0
-    private var dtf: [UInt8] = []
-    private var dtt: [UInt8] = []
-    private var mm: [UInt8] = []
-    private var bq: [UInt8] = []
+    /// The text of all four children, one after the other, and where each one is in it.
+    private var text: [UInt8] = []
+    private var dtf = 0..<0
+    private var dtt = 0..<0
+    private var mm = 0..<0
+    private var bq = 0..<0
     /// The children seen (a bit per field), and one that came twice.
     private var present: UInt8 = 0
     private var repeated: Field = .none
 
-    init() {
-        dtf.reserveCapacity(40)
-        dtt.reserveCapacity(40)
-        mm.reserveCapacity(8)
-        bq.reserveCapacity(24)
-    }
+    init() { text.reserveCapacity(128) }
 
     /// Starts a new position whose `EP` element is at `line`.
     mutating func begin(line: Int) {
         self.line = line
-        dtf.removeAll(keepingCapacity: true)
-        dtt.removeAll(keepingCapacity: true)
-        mm.removeAll(keepingCapacity: true)
-        bq.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
         present = 0
         repeated = .none
     }
 
-    /// A child element starts.
+    /// A child element starts; its text (several pieces, if CDATA or an entity split it) follows.
     mutating func open(_ field: Field) {
         guard field != .none else { return }
         if present & field.rawValue != 0 { repeated = field }
         present |= field.rawValue
+        self[field] = text.count..<text.count
     }
 
-    /// Text of a child element; several pieces (CDATA, a skipped entity) are joined.
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, to field: Field) {
-        switch field {
-        case .dtf: dtf.append(contentsOf: bytes)
-        case .dtt: dtt.append(contentsOf: bytes)
-        case .mm: mm.append(contentsOf: bytes)
-        case .bq: bq.append(contentsOf: bytes)
-        case .none: break
+        guard field != .none else { return }
+        text.append(contentsOf: bytes)
+        self[field] = self[field].lowerBound..<text.count
+    }
+
+    private subscript(field: Field) -> Range<Int> {
+        get {
+            switch field {
+            case .dtf: return dtf
+            case .dtt: return dtt
+            case .mm: return mm
+            case .bq: return bq
+            case .none: return 0..<0
+            }
+        }
+        set {
+            switch field {
+            case .dtf: dtf = newValue
+            case .dtt: dtt = newValue
+            case .mm: mm = newValue
+            case .bq: bq = newValue
+            case .none: break
+            }
         }
     }
 
     /// The `DTF` text, for messages about the position.
-    var fromText: String { Self.text(dtf) }
+    var fromText: String { string(dtf) }
 
     /// Checks the position, in the order a person would fix it: times, then quality, then quantity.
     func value(version: CRMSGSchemaVersion, period: Period) throws(Refusal) -> Value {
         if repeated != .none { throw Refusal(reason: "EP has more than one \(Self.name(of: repeated))") }
         guard present & Field.dtf.rawValue != 0 else { throw Refusal(reason: "EP has no DTF (start of the quarter hour)") }
-        let start = try Self.time(dtf, "DTF")
+        let start = try time(dtf, "DTF")
         guard start % QuarterHour.seconds == 0 else {
-            throw Refusal(reason: "DTF \(Self.text(dtf)) is not on a quarter hour (:00, :15, :30, :45)")
+            throw Refusal(reason: "DTF \(string(dtf)) is not on a quarter hour (:00, :15, :30, :45)")
         }
         if present & Field.dtt.rawValue != 0 {
-            let end = try Self.time(dtt, "DTT")
+            let end = try time(dtt, "DTT")
             guard end == start + QuarterHour.seconds else {
-                throw Refusal(reason: "DTT \(Self.text(dtt)) is not 15 minutes after DTF \(Self.text(dtf))")
+                throw Refusal(reason: "DTT \(string(dtt)) is not 15 minutes after DTF \(string(dtf))")
             }
         } else if version.requiresEveryEPElement {
             throw Refusal(reason: "EP has no DTT (end of the quarter hour); schema \(version) requires it")
         }
         guard period.seconds.contains(start), start + QuarterHour.seconds <= period.seconds.upperBound else {
-            throw Refusal(reason: "DTF \(Self.text(dtf)) is outside the MeteringPeriod \(period.startText) to \(period.endText)")
+            throw Refusal(reason: "DTF \(string(dtf)) is outside the MeteringPeriod \(period.startText) to \(period.endText)")
         }
         let quality: Quality
         if present & Field.mm.rawValue != 0 {
-            guard let read = Self.quality(mm) else {
-                throw Refusal(reason: "MM '\(Self.text(mm))' is not a quality (L1, L2, L3, 01-05)")
+            guard let read = readQuality(mm) else {
+                throw Refusal(reason: "MM '\(string(mm))' is not a quality (L1, L2, L3, 01-05)")
             }
             quality = read
         } else if version.requiresEveryEPElement {
@@ -120,7 +131,7 @@ struct CRMSGPosition {
             quality = .estimated
         }
         guard present & Field.bq.rawValue != 0 else { throw Refusal(reason: "EP has no BQ (quantity)") }
-        return Value(start: start, milliwattHours: try Self.quantity(bq), quality: quality)
+        return Value(start: start, milliwattHours: try quantity(bq), quality: quality)
     }
 
     private static func name(of field: Field) -> String {
@@ -133,12 +144,12 @@ struct CRMSGPosition {
         }
     }
 
-    /// The bytes without the white space around them (XML Schema collapses it for these types).
-    private static func trimmed(_ bytes: [UInt8]) -> Range<Int> {
-        var low = 0
-        var high = bytes.count
-        while low < high, isSpace(bytes[low]) { low += 1 }
-        while high > low, isSpace(bytes[high - 1]) { high -= 1 }
+    /// The field without the white space around it (XML Schema collapses it for these types).
+    private func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var low = range.lowerBound
+        var high = range.upperBound
+        while low < high, Self.isSpace(text[low]) { low += 1 }
+        while high > low, Self.isSpace(text[high - 1]) { high -= 1 }
         return low..<high
     }
 
@@ -146,13 +157,13 @@ struct CRMSGPosition {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes[trimmed(bytes)], as: UTF8.self) }
+    private func string(_ range: Range<Int>) -> String { String(decoding: text[trimmed(range)], as: UTF8.self) }
 
-    private static func time(_ bytes: [UInt8], _ element: String) throws(Refusal) -> Int64 {
-        let range = trimmed(bytes)
-        let parsed = bytes.withUnsafeBufferPointer { buffer -> Result<Int64, TimeError> in
+    private func time(_ range: Range<Int>, _ element: String) throws(Refusal) -> Int64 {
+        let field = trimmed(range)
+        let parsed = text.withUnsafeBufferPointer { buffer -> Result<Int64, TimeError> in
             do throws(TimeError) {
-                return .success(try UTCTimestamp.parse(UnsafeBufferPointer(rebasing: buffer[range])))
+                return .success(try UTCTimestamp.parse(UnsafeBufferPointer(rebasing: buffer[field])))
             } catch {
                 return .failure(error)
             }
@@ -160,34 +171,34 @@ struct CRMSGPosition {
         switch parsed {
         case .success(let seconds): return seconds
         case .failure(.badTimestamp(_, let reason)):
-            throw Refusal(reason: "\(element) '\(text(bytes))' is not a date-time with its offset (\(reason))")
-        case .failure(let error): throw Refusal(reason: "\(element) '\(text(bytes))': \(error)")
+            throw Refusal(reason: "\(element) '\(string(range))' is not a date-time with its offset (\(reason))")
+        case .failure(let error): throw Refusal(reason: "\(element) '\(string(range))': \(error)")
         }
     }
 
     /// `MM`: the two-byte codes directly, anything else (case, white space) through `Quality(edaCode:)`.
-    private static func quality(_ bytes: [UInt8]) -> Quality? {
-        if bytes.count == 2 {
-            switch (bytes[0], bytes[1]) {
+    private func readQuality(_ range: Range<Int>) -> Quality? {
+        if range.count == 2 {
+            switch (text[range.lowerBound], text[range.lowerBound + 1]) {
             case (UInt8(ascii: "L"), UInt8(ascii: "1")), (UInt8(ascii: "0"), UInt8(ascii: "1")): return .measured
             case (UInt8(ascii: "L"), UInt8(ascii: "2")), (UInt8(ascii: "0"), UInt8(ascii: "2")): return .substituted
             case (UInt8(ascii: "L"), UInt8(ascii: "3")), (UInt8(ascii: "0"), UInt8(ascii: "3")): return .estimated
             default: break
             }
         }
-        return Quality(edaCode: String(decoding: bytes, as: UTF8.self))
+        return Quality(edaCode: String(decoding: text[range], as: UTF8.self))
     }
 
     /// `BQ`: kWh with a point and at most 6 decimals, into mWh; never negative, never absurd.
-    private static func quantity(_ bytes: [UInt8]) throws(Refusal) -> Int64 {
-        let range = trimmed(bytes)
-        guard !range.isEmpty else { throw Refusal(reason: "BQ is empty") }
-        if bytes[range].contains(UInt8(ascii: ",")) {
-            throw Refusal(reason: "BQ '\(text(bytes))' uses a decimal comma; EDA writes a decimal point")
+    private func quantity(_ range: Range<Int>) throws(Refusal) -> Int64 {
+        let field = trimmed(range)
+        guard !field.isEmpty else { throw Refusal(reason: "BQ is empty") }
+        if text[field].contains(UInt8(ascii: ",")) {
+            throw Refusal(reason: "BQ '\(string(range))' uses a decimal comma; EDA writes a decimal point")
         }
-        let parsed = bytes.withUnsafeBufferPointer { buffer -> Result<Int64, EnergyParseError> in
+        let parsed = text.withUnsafeBufferPointer { buffer -> Result<Int64, EnergyParseError> in
             do throws(EnergyParseError) {
-                return .success(try Energy.parseMilliwattHours(UnsafeBufferPointer(rebasing: buffer[range])))
+                return .success(try Energy.parseMilliwattHours(UnsafeBufferPointer(rebasing: buffer[field])))
             } catch {
                 return .failure(error)
             }
@@ -198,9 +209,9 @@ struct CRMSGPosition {
         case .failure(.empty): throw Refusal(reason: "BQ is empty")
         case .failure(let error): throw Refusal(reason: "BQ \(error)")
         }
-        guard value >= 0 else { throw Refusal(reason: "BQ '\(text(bytes))' is negative") }
+        guard value >= 0 else { throw Refusal(reason: "BQ '\(string(range))' is negative") }
         guard value <= Reading.plausibleMaximumMilliwattHours else {
-            throw Refusal(reason: "BQ '\(text(bytes))' is implausible: more than 10000 kWh in one quarter hour (Wh sent as kWh?)")
+            throw Refusal(reason: "BQ '\(string(range))' is implausible: more than 10000 kWh in one quarter hour (Wh sent as kWh?)")
         }
         return value
     }

@@ -72,6 +72,7 @@ public struct CRMSGWriter: Sendable {
         out.newline()
         out.raw(
             #"<cp:ConsumptionRecord xmlns:cp=""# + version.namespace + #"" xmlns:ct=""# + CRMSGSchemaVersion.commonTypesNamespace + #"">"#)
+        out.newline()
         out.open(#"cp:MarketParticipantDirectory DocumentMode="PROD" Duplicate="false" SchemaVersion=""# + version.rawValue + "\"")
         out.open("ct:RoutingHeader")
         out.open(#"ct:Sender AddressType="ECNumber""#)

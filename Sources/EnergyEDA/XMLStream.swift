@@ -23,6 +23,9 @@ public final class XMLStream {
     /// An empty element's start was returned; its end comes next.
     private var pendingEnd = false
     private var current: Event = .start
+    /// The reader already stands on the node `next()` returns (after `forEachChild` moved past an
+    /// element).
+    private var positioned = false
 
     public init(bytes: [UInt8], name: String) throws(XMLStreamError) {
         self.bytes = bytes
@@ -53,9 +56,13 @@ public final class XMLStream {
             return .end
         }
         while true {
-            let status = xmlTextReaderRead(reader)
-            if status == 0 { return nil }
-            if status < 0 { throw failure() }
+            if positioned {
+                positioned = false
+            } else {
+                let status = xmlTextReaderRead(reader)
+                if status == 0 { return nil }
+                if status < 0 { throw failure() }
+            }
             switch xmlTextReaderNodeType(reader) {
             case 1:  // element
                 pendingEnd = xmlTextReaderIsEmptyElement(reader) == 1
@@ -137,6 +144,58 @@ public final class XMLStream {
             }
         }
         return content
+    }
+
+    /// A child element of the element `forEachChild(_:)` reads whole.
+    public struct Child {
+        fileprivate let node: xmlNodePtr
+
+        /// Whether the child's local name is `name` (no String made).
+        public func isNamed(_ name: StaticString) -> Bool {
+            guard let local = node.pointee.name else { return false }
+            return name.withUTF8Buffer { wanted in
+                var i = 0
+                while i < wanted.count {
+                    if local[i] != wanted[i] { return false }
+                    i += 1
+                }
+                return local[i] == 0
+            }
+        }
+
+        /// Calls `body` with each piece of the child's text (a text or CDATA node; entity references
+        /// are not expanded, so they give nothing).
+        public func forEachText(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            var next = node.pointee.children
+            while let text = next {
+                if text.pointee.type == XML_TEXT_NODE || text.pointee.type == XML_CDATA_SECTION_NODE, let content = text.pointee.content {
+                    body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+                }
+                next = text.pointee.next
+            }
+        }
+    }
+
+    /// At an element's `.start`: reads the element whole, calls `body` for each of its child
+    /// elements and moves past its end (the next `next()` returns what follows it). For small,
+    /// record-like elements (a CR_MSG `EP`) that are read by the hundred thousand: one call instead
+    /// of an event per node.
+    public func forEachChild(_ body: (Child) -> Void) throws(XMLStreamError) {
+        guard current == .start else { return }
+        current = .end
+        if pendingEnd {  // an empty element: no children
+            pendingEnd = false
+            return
+        }
+        guard let element = xmlTextReaderExpand(reader) else { throw failure() }
+        var next = element.pointee.children
+        while let child = next {
+            if child.pointee.type == XML_ELEMENT_NODE { body(Child(node: child)) }
+            next = child.pointee.next
+        }
+        let status = xmlTextReaderNext(reader)
+        if status < 0 { throw failure() }
+        positioned = status == 1
     }
 
     private func failure() -> XMLStreamError {

@@ -22,12 +22,17 @@ import Testing
 
     static let broken = S.document(energy: body).replacingOccurrences(of: "</cp:EnergyData>", with: "</cp:Energy>")
 
+    static let brokenEP = S.document(energy: body).replacingOccurrences(of: "<cp:BQ>0.1</cp:BQ>", with: "<cp:BQ>0.1</cp:MM>")
+
     static let badFiles: [BadFile] = [
         BadFile(
             name: "not well-formed", xml: broken, marker: "</cp:Energy>",
             message:
                 "not well-formed XML: Opening and ending tag mismatch: EnergyData line \(S.line(of: "<cp:EnergyData", in: broken)) and Energy"
         ),
+        BadFile(
+            name: "not well-formed inside an EP", xml: brokenEP, marker: "0.1</cp:MM>",
+            message: "not well-formed XML: Opening and ending tag mismatch: BQ line \(S.line(of: "<cp:BQ>0.1", in: brokenEP)) and MM"),
         BadFile(
             name: "another root", xml: #"<?xml version="1.0"?>"# + "\n<MasterData><x/></MasterData>", marker: "<MasterData>",
             message: "the root element is MasterData, not a CR_MSG ConsumptionRecord"),
