@@ -45,7 +45,8 @@ final class DayReader {
             dso.record(quarterHour: Int(qh.index - first), point: index, code: code, milliwattHours: mwh)
         }
         return Day(
-            date: date, quarterHours: range, values: values, readings: count, gridOperator: dso.figures > 0 ? dso.shares(readings: values) : nil)
+            date: date, quarterHours: range, values: values, readings: count,
+            gridOperator: dso.figures > 0 ? dso.shares(readings: values) : nil)
     }
 
     /// The next day, or nil after the last one. Rethrows the reader's error.
