@@ -88,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "EnergyBench",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergyEDA", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
+                "EnergyCore", "EnergyStore", "EnergyEDA", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports",
+                "EnergyJobs",
                 "EnergyBilling", "EnergyService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
