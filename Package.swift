@@ -99,13 +99,16 @@ let package = Package(
 
         .target(name: "EnergyTestSupport", dependencies: ["EnergyCore"], path: "Tests/EnergyTestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore", "EnergyTestSupport"]),
-        .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator"]),
+        .testTarget(name: "EnergySimulatorTests", dependencies: ["EnergySimulator", "EnergyCore"]),
         .testTarget(name: "EnergyEDATests", dependencies: ["EnergyEDA", "EnergyCore", "EnergyTestSupport"]),
         .testTarget(
-            name: "EnergyStoreTests", dependencies: ["EnergyStore", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),
+            name: "EnergyStoreTests",
+            dependencies: ["EnergyCore", "EnergyStore", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),
         .testTarget(
             name: "EnergyReportsTests",
-            dependencies: ["EnergyReports", "EnergyJobs", "EnergyIngest", "EnergySimulator", "EnergyTestSupport"]),
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergyReports", "EnergyJobs", "EnergyIngest", "EnergySimulator", "EnergyTestSupport",
+            ]),
         .testTarget(
             name: "EnergyCLITests",
             dependencies: ["energy", "EnergyCore", "EnergyStore", "EnergyMessaging", "EnergySimulator", "EnergyTestSupport", "EnergyEDA"]),
@@ -125,7 +128,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "EnergyBillingTests",
-            dependencies: ["EnergyBilling", "EnergyIngest", "EnergyReports", "EnergyJobs", "EnergySimulator", "EnergyTestSupport"]),
+            dependencies: [
+                "EnergyCore", "EnergyStore", "EnergyBilling", "EnergyIngest", "EnergyReports", "EnergyJobs", "EnergySimulator",
+                "EnergyTestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
