@@ -80,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "energy",
             dependencies: [
-                "EnergyCore", "EnergyStore", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports", "EnergyJobs",
+                "EnergyCore", "EnergyStore", "EnergyEDA", "EnergySimulator", "EnergyMessaging", "EnergyIngest", "EnergyReports",
+                "EnergyJobs",
                 "EnergyBilling", "EnergyAPI", "EnergyService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

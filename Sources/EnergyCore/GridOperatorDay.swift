@@ -74,3 +74,44 @@ public struct GridOperatorDay: Sendable {
         return out
     }
 }
+
+extension DayAllocation {
+    /// The figures a grid operator would send for this day had it allocated as we did: consumers
+    /// `G.01`, `G.02` and `G.03` (both the share), producers `G.01`, `G.01T` (production times
+    /// participation) and `P.01T` (what of it the community did not take); nothing where a reading
+    /// is missing. `shares` replaces the day's shares (a test's injected differences);
+    /// `quality(q, i)` gives each value's quality. Ordered by point, then time: a file per point.
+    /// ```swift
+    /// let figures = day.gridOperatorFigures(points: community.meteringPoints)   // what `energy simulate --crmsg-out` writes
+    /// ```
+    public func gridOperatorFigures(
+        points: [MeteringPoint], shares override: [Int64]? = nil, quality: (Int, Int) -> Quality = { _, _ in .measured }
+    ) -> [GridOperatorFigure] {
+        precondition(points.count == pointCount, "one metering point per allocated point")
+        let shares = override ?? self.shares
+        var out: [GridOperatorFigure] = []
+        out.reserveCapacity(values.count * 3)
+        for (i, point) in points.enumerated() {
+            for q in 0..<quarterHourCount {
+                let value = values[q * pointCount + i]
+                guard value >= 0 else { continue }
+                let share = shares[q * pointCount + i]
+                let start = firstQuarterHour.advanced(by: Int64(q))
+                let mm = quality(q, i)
+                func figure(_ code: MeterCode, _ mwh: Int64) -> GridOperatorFigure {
+                    GridOperatorFigure(zaehlpunkt: point.zaehlpunkt, meterCode: code, start: start, milliwattHours: mwh, quality: mm)
+                }
+                if point.direction == .consumption {
+                    out += [figure(.consumption, value), figure(.offeredShare, share), figure(.coveredShare, share)]
+                } else {
+                    let participating = value * point.participationBasisPoints / 10_000
+                    out += [
+                        figure(.production, value), figure(.participatingProduction, participating),
+                        figure(.participatingSurplus, max(0, participating - share)),
+                    ]
+                }
+            }
+        }
+        return out
+    }
+}

@@ -27,7 +27,15 @@ public final class XMLStream {
     /// element).
     private var positioned = false
 
+    /// libxml2 sets up its global state once, before any thread parses (its rule for programs
+    /// that parse on several threads at once, as the importer and the tests do).
+    private static let libraryReady: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     public init(bytes: [UInt8], name: String) throws(XMLStreamError) {
+        _ = Self.libraryReady
         self.bytes = bytes
         self.name = name
         let options = Int32(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyEDA
 import EnergyMessaging
 import EnergySimulator
 import Foundation
@@ -14,7 +15,10 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
             point's `profile` in the community file says what it is (default: H0 3500 kWh, PV 10 kWp).
             With --amqp the readings go to the broker (publisher confirms; what is not confirmed is \
             published again): --from/--to as fast as the broker confirms, or --realtime each quarter \
-            hour as it ends (--speed N: N times faster, from --from if given).
+            hour as it ends (--speed N: N times faster, from --from if given). With --crmsg-out the \
+            grid operator's files are written instead: one CR_MSG per metering point and day with the \
+            readings and the allocation of the community's key, to try `energy import` and `energy \
+            reconcile` without a grid operator.
             """
     )
 
@@ -27,6 +31,11 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
 
     @Option(help: ArgumentHelp("Write the CSV here instead of standard output.", valueName: "file"))
     var out: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the grid operator's files into this folder instead: a CR_MSG per metering point and day.", valueName: "dir"))
+    var crmsgOut: String?
 
     @Option(help: ArgumentHelp("Publish to this broker instead: amqp://USER:PASSWORD@HOST:5672/VHOST.", valueName: "uri"))
     var amqp: String?
@@ -42,7 +51,9 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
     var resumeFile: String?
 
     func validate() throws {
-        if amqp != nil, out != nil { throw ValidationError("give --out (CSV) or --amqp (broker), not both") }
+        if [amqp, out, crmsgOut].compactMap({ $0 }).count > 1 {
+            throw ValidationError("give one of --out (CSV), --crmsg-out (grid-operator files) or --amqp (broker)")
+        }
         if realtime {
             guard amqp != nil else { throw ValidationError("--realtime publishes to a broker: give --amqp") }
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
@@ -72,6 +83,13 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
             }
             return
         }
+        if let crmsgOut {
+            try reportingErrors {
+                guard let (from, to) = try dates.range(required: true) else { return }
+                try writeGridOperatorFiles(community: try communityOptions.load(), from: from, to: to, into: crmsgOut)
+            }
+            return
+        }
         try reportingErrors {
             guard let (from, to) = try dates.range(required: true) else { return }
             let community = try communityOptions.load()
@@ -89,5 +107,36 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
                 try output.write(contentsOf: ReadingCSVWriter.data(readings))
             }
         }
+    }
+
+    /// One CR_MSG per metering point and day: the simulated readings with the allocation of the
+    /// community's key, as a grid operator allocating the same way would send them.
+    private func writeGridOperatorFiles(community: Community, from: LocalDate, to: LocalDate, into folder: String) throws {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw CLIError("cannot create the folder \(folder): \(error.localizedDescription)")
+        }
+        let writer = CRMSGWriter(version: .v01p41, calendar: community.calendar)
+        var allocator = community.allocator()
+        var files = 0
+        try CommunitySimulator(community: community, seed: seed).simulate(from: from, to: to) { readings in
+            guard let first = readings.first else { return }
+            let date = community.calendar.localDate(containing: first.start.startSeconds)
+            let day = DayAllocation(
+                date: date, firstQuarterHour: first.start, values: readings.map(\.milliwattHours), allocator: &allocator)
+            let figures = day.gridOperatorFigures(points: community.meteringPoints)
+            var byPoint: [Zaehlpunkt: [GridOperatorFigure]] = [:]
+            for figure in figures { byPoint[figure.zaehlpunkt, default: []].append(figure) }
+            for (zaehlpunkt, mine) in byPoint.sorted(by: { $0.key < $1.key }) {
+                // Sent the morning after, as grid operators do.
+                let created = community.calendar.startOfDay(date.adding(days: 1)) + 6 * 3_600
+                let bytes = try writer.write(mine, communityID: community.ecid, created: created, sequence: files + 1)
+                let path = (folder as NSString).appendingPathComponent("\(zaehlpunkt)_\(date).xml")
+                do { try Data(bytes).write(to: URL(fileURLWithPath: path)) } catch {
+                    throw CLIError("cannot write \(path): \(error.localizedDescription)")
+                }
+                files += 1
+            }
+        }
+        print("\(files) CR_MSG files → \(folder)")
     }
 }

@@ -157,4 +157,48 @@ import Testing
         let accounting = try String(contentsOfFile: folder.path + "/out/statements-2026-11.csv", encoding: .utf8)
         #expect(accounting.contains(",dso_quarter_hours\r\n") && accounting.contains(",0,2880\r\n"))
     }
+
+    @Test func simulatedGridOperatorFilesImportAndReconcileWithOurAllocation() throws {
+        let folder = TemporaryFolder()
+        let (_, c) = try community(in: folder)
+        let simulated = try CLI.run([
+            "simulate", "--community", c, "--from", "2026-10-25", "--to", "2026-10-27", "--crmsg-out", folder.path + "/eda",
+        ])
+        #expect(simulated.status == 0 && simulated.stdout.contains("6 CR_MSG files"), "\(simulated.stderr)")
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let imported = try CLI.run(["import", "--community", c, "--store", store, folder.path + "/eda"])
+        #expect(imported.status == 0 && imported.stdout.contains("6 grid-operator files: 1764 values: 1764 new"), "\(imported.stdout)")
+        #expect(try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-25", "--to", "2026-10-27"]).status == 0)
+        let check = try CLI.run(["reconcile", "--community", c, "--store", store, "--from", "2026-10-25", "--to", "2026-10-27"])
+        #expect(check.status == 0 && check.stdout.contains("8 of 8 rows agree"), "\(check.stdout)")
+        let both = try CLI.run([
+            "simulate", "--community", c, "--from", "2026-10-25", "--to", "2026-10-26", "--out", "x", "--crmsg-out", "y",
+        ])
+        #expect(both.status == 64)
+    }
+
+    @Test func aCSVValueOfWorseQualityIsKeptOutAndCounted() throws {
+        let folder = TemporaryFolder()
+        let (_, c) = try community(in: folder, tariff: false)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        func write(_ name: String, kwh: String, quality: String) throws -> String {
+            let path = folder.path + "/" + name
+            try
+                "zaehlpunkt,start,direction,kwh,quality\nAT0030000000000000000000000000002,2026-10-05T10:00:00Z,consumption,\(kwh),\(quality)\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let measured = try CLI.run(["import", "--community", c, "--store", store, try write("m.csv", kwh: "0.5", quality: "measured")])
+        #expect(measured.stdout.contains("1 new"))
+        let estimated = try CLI.run(["import", "--community", c, "--store", store, try write("e.csv", kwh: "0.7", quality: "estimated")])
+        #expect(
+            estimated.status == 0
+                && estimated.stdout.contains("0 new, 0 corrected, 0 unchanged, 1 kept (better quality stored), 0 rejected; 0 days"))
+        #expect(try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-05", "--to", "2026-10-06"]).status == 0)
+        let report = try CLI.run([
+            "report", "--community", c, "--store", store, "--scope", "meter", "--zaehlpunkt", "AT0030000000000000000000000000002",
+            "--granularity", "15m", "--from", "2026-10-05", "--to", "2026-10-06", "--format", "csv",
+        ])
+        #expect(report.stdout.contains(",meter,AT0030000000000000000000000000002,0.500000,"), "the measured value stands")
+    }
 }

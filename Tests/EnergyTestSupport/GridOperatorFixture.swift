@@ -4,9 +4,8 @@ import EnergyCore
 /// (`G.01`) and the DSO's allocation, computed with our own allocation key (so that reconcile
 /// agrees) except where a test injects a difference.
 ///
-/// Consumers get `G.01`, `G.02` (= their share) and `G.03` (their share); producers `G.01`,
-/// `G.01T` (production times participation, rounded down) and `P.01T` (`G.01T` − what the
-/// community took). Values are deterministic in (day, quarter hour, point).
+/// The figures are `DayAllocation.gridOperatorFigures` of our allocation of the fixture's
+/// readings, which are deterministic in (day, quarter hour, point).
 /// ```swift
 /// var fixture = GridOperatorFixture(community: community, days: [d1, d2])
 /// fixture.inject(point: 1, quarterHour: qh, extraShare: 125)
@@ -80,26 +79,8 @@ public struct GridOperatorFixture {
                     }
                 }
             }
-            for (i, point) in points.enumerated() {
-                for q in 0..<range.count {
-                    let start = range.lowerBound.advanced(by: Int64(q))
-                    let quality = qualities[Slot(point: i, start: start)] ?? .measured
-                    let value = values[q * n + i]
-                    let share = shares[q * n + i]
-                    func figure(_ code: MeterCode, _ mwh: Int64) -> GridOperatorFigure {
-                        GridOperatorFigure(
-                            zaehlpunkt: point.zaehlpunkt, meterCode: code, start: start, milliwattHours: mwh, quality: quality)
-                    }
-                    if point.direction == .consumption {
-                        out += [figure(.consumption, value), figure(.offeredShare, share), figure(.coveredShare, share)]
-                    } else {
-                        let participating = value * point.participationBasisPoints / 10_000
-                        out += [
-                            figure(.production, value), figure(.participatingProduction, participating),
-                            figure(.participatingSurplus, max(0, participating - share)),
-                        ]
-                    }
-                }
+            out += day.gridOperatorFigures(points: points, shares: shares) { q, i in
+                qualities[Slot(point: i, start: range.lowerBound.advanced(by: Int64(q)))] ?? .measured
             }
         }
         return out
