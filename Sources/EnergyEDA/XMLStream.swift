@@ -27,10 +27,13 @@ public final class XMLStream {
     public init(bytes: [UInt8], name: String) throws(XMLStreamError) {
         self.bytes = bytes
         self.name = name
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let made = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { xmlReaderForMemory($0, Int32(buffer.count), nil, nil, options) }
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlReaderForMemory($0, Int32(buffer.count), nil, nil, options)
+                }
             } ?? nil
         }
         guard bytes.count < Int(Int32.max), let made else {
@@ -127,7 +130,8 @@ public final class XMLStream {
 
     private func failure() -> XMLStreamError {
         if let error = xmlGetLastError() {
-            let message = error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
+            let message =
+                error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
             return XMLStreamError(document: name, line: Int(error.pointee.line), message: message)
         }
         return XMLStreamError(document: name, line: line, message: "malformed XML")
