@@ -118,4 +118,45 @@ import Testing
             try rows.next()
         }
     }
+
+    @Test func aDamagedSheetIsAnErrorNotWrongFigures() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path + "/damaged.xlsx"
+        try OpenPyXLScript.zip(Self.parts, to: path, stored: true)
+        // One digit of a value changed inside the ZIP file: still well-formed XML, but not what was zipped.
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let value = Array("46296.5".utf8)
+        let at = try #require(bytes.indices.first { bytes[$0..<min($0 + value.count, bytes.count)].elementsEqual(value) })
+        bytes[at] = UInt8(ascii: "5")
+        let rows = try XLSXReader(bytes: bytes, name: "damaged.xlsx").rows(ofSheet: "Energiedaten")
+        do {
+            while try rows.next() != nil {}
+            Issue.record("no error")
+        } catch {
+            #expect(error.message.contains("xl/worksheets/values.xml is damaged (its checksum does not match its contents)"))
+        }
+    }
+
+    @Test func aSheetLeftEarlyLetsItsThreadGo() throws {
+        // Several chunks of XML: the extracting thread waits on the reader, and must end when the
+        // rows are dropped.
+        let data = try EDAWorkbookTestData(from: "2026-10-01", to: "2026-11-01")
+        let bytes = try EDAWorkbookWriter(calendar: EDAWorkbookTestData.vienna).write(
+            points: data.points, figures: data.figures, from: data.from, to: data.to)
+        let workbook = try XLSXReader(bytes: bytes, name: "month.xlsx")
+        for _ in 0..<3 {
+            let rows = try workbook.rows(ofSheet: "Energiedaten")
+            #expect(try rows.next()?[1]?.text == "MeteringPointId")
+        }
+        // Two streams of one workbook at once each read their own.
+        let first = try workbook.rows(ofSheet: "Energiedaten")
+        let second = try workbook.rows(ofSheet: "Energiedaten")
+        var count = 0
+        while let row = try first.next(), let other = try second.next() {
+            #expect(row.number == other.number)
+            #expect(row.cells.map(\.text) == other.cells.map(\.text))
+            count += 1
+        }
+        #expect(count == 15 + 2_980)  // header rows and the quarter hours of October
+    }
 }

@@ -73,15 +73,16 @@ public enum OpenPyXLScript {
         return (titles, sheets.mapValues { $0.map { $0.map { $0 as? String } } })
     }
 
-    /// A ZIP file of `parts` (path inside, text), deflated: hand-made workbooks for reader tests.
-    public static func zip(_ parts: [(path: String, text: String)], to path: String) throws {
+    /// A ZIP file of `parts` (path inside, text), deflated or `stored`: hand-made workbooks for
+    /// reader tests.
+    public static func zip(_ parts: [(path: String, text: String)], to path: String, stored: Bool = false) throws {
         let script = """
             import json, sys, zipfile
             data = json.load(sys.stdin)
-            with zipfile.ZipFile(data["path"], "w", zipfile.ZIP_DEFLATED) as z:
+            with zipfile.ZipFile(data["path"], "w", zipfile.ZIP_STORED if data["stored"] else zipfile.ZIP_DEFLATED) as z:
                 for name, text in data["parts"]:
                     z.writestr(name, text)
             """
-        try run(script, input: ["path": path, "parts": parts.map { [$0.path, $0.text] }])
+        try run(script, input: ["path": path, "parts": parts.map { [$0.path, $0.text] }, "stored": stored])
     }
 }
