@@ -19,6 +19,7 @@ public final class XMLStream {
     /// The document's name in error messages (a file path, or a path inside a ZIP file).
     public let name: String
     private let bytes: [UInt8]
+    private let source: Source?
     private let reader: xmlTextReaderPtr
     /// An empty element's start was returned; its end comes next.
     private var pendingEnd = false
@@ -37,6 +38,7 @@ public final class XMLStream {
     public init(bytes: [UInt8], name: String) throws(XMLStreamError) {
         _ = Self.libraryReady
         self.bytes = bytes
+        self.source = nil
         self.name = name
         let options = Int32(
             XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
@@ -53,7 +55,48 @@ public final class XMLStream {
         reader = made
     }
 
+    /// Reads the document from `source` as it is needed, a buffer at a time, instead of from
+    /// one array: for parts too large to hold (a workbook's sheet streamed out of its ZIP file).
+    /// `source` fills the buffer it is given and returns how many bytes it wrote, 0 at the end;
+    /// what it throws ends the reading and is reported as the document's error.
+    public init(name: String, source: @escaping (UnsafeMutableBufferPointer<UInt8>) throws -> Int) throws(XMLStreamError) {
+        self.bytes = []
+        self.name = name
+        let box = Source(source)
+        self.source = box
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let read: xmlInputReadCallback = { context, buffer, length in
+            guard let context, let buffer, length > 0 else { return 0 }
+            let box = Unmanaged<Source>.fromOpaque(context).takeUnretainedValue()
+            return box.read(UnsafeMutableRawPointer(buffer).bindMemory(to: UInt8.self, capacity: Int(length)), Int(length))
+        }
+        // The reader holds the box unretained: `self.source` keeps it alive as long as the reader.
+        guard let made = xmlReaderForIO(read, nil, Unmanaged.passUnretained(box).toOpaque(), nil, nil, options) else {
+            throw XMLStreamError(document: name, line: 0, message: "cannot read the document")
+        }
+        reader = made
+    }
+
     deinit { xmlFreeTextReader(reader) }
+
+    /// The pull source of a streamed document, and what it threw.
+    private final class Source {
+        let body: (UnsafeMutableBufferPointer<UInt8>) throws -> Int
+        var error: (any Error)?
+
+        init(_ body: @escaping (UnsafeMutableBufferPointer<UInt8>) throws -> Int) { self.body = body }
+
+        func read(_ buffer: UnsafeMutablePointer<UInt8>, _ length: Int) -> Int32 {
+            guard error == nil else { return -1 }
+            do {
+                return Int32(clamping: min(length, try body(UnsafeMutableBufferPointer(start: buffer, count: length))))
+            } catch {
+                self.error = error
+                return -1
+            }
+        }
+    }
 
     /// The next start, end or text event; nil at the end of the document. Comments, processing
     /// instructions and whitespace between elements are skipped.
@@ -104,6 +147,18 @@ public final class XMLStream {
         }
     }
 
+    /// Calls `body` with the current element's local name as bytes (no String made): one call
+    /// to tell several names apart.
+    public func withLocalName<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(Self.buffer(xmlTextReaderConstLocalName(reader)))
+    }
+
+    /// Where the current node's local name is kept. libxml2 keeps each name once per document
+    /// (in its dictionary, which this reader does not switch off), so while the stream lives,
+    /// equal names have equal identities: a hot loop can tell its few names apart by comparing
+    /// this, and look at the bytes (``withLocalName(_:)``) only the first time it sees one.
+    public var localNameIdentity: UnsafeRawPointer? { xmlTextReaderConstLocalName(reader).map { UnsafeRawPointer($0) } }
+
     /// The current text node's content.
     public var text: String { xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? "" }
 
@@ -111,6 +166,22 @@ public final class XMLStream {
     public func withTextBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         guard let value = xmlTextReaderConstValue(reader) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeBufferPointer(start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
+    }
+
+    /// Calls `body` with each attribute of the current element: its local name and its value as
+    /// bytes (no String made; the hot path of a worksheet's cells).
+    public func forEachAttribute(_ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws -> Void) rethrows
+    {
+        guard current == .start, xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return }
+        defer { xmlTextReaderMoveToElement(reader) }
+        repeat {
+            try body(Self.buffer(xmlTextReaderConstLocalName(reader)), Self.buffer(xmlTextReaderConstValue(reader)))
+        } while xmlTextReaderMoveToNextAttribute(reader) == 1
+    }
+
+    private static func buffer(_ text: UnsafePointer<xmlChar>?) -> UnsafeBufferPointer<UInt8> {
+        guard let text else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
     }
 
     /// An attribute of the current element, by its qualified name.
@@ -207,6 +278,9 @@ public final class XMLStream {
     }
 
     private func failure() -> XMLStreamError {
+        if let error = source?.error {
+            return XMLStreamError(document: name, line: line, message: "cannot read the document: \(error)")
+        }
         if let error = xmlGetLastError() {
             let message =
                 error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"

@@ -33,4 +33,45 @@ import Testing
             #expect(error.description.hasPrefix("broken.xml:"))
         }
     }
+
+    @Test func streamsFromASourceInSmallPiecesAndGivesAttributesAsBytes() throws {
+        let document = Array(#"<sheetData><row r="1"><c r="AB1" t="s"><v>7</v></c></row></sheetData>"#.utf8)
+        var offset = 0
+        // Three bytes at a time: elements, attributes and texts cross the pieces.
+        let xml = try XMLStream(name: "sheet.xml") { buffer in
+            let count = min(3, buffer.count, document.count - offset)
+            for i in 0..<count { buffer[i] = document[offset + i] }
+            offset += count
+            return count
+        }
+        var seen: [String] = []
+        while let event = try xml.next() {
+            if event == .start, xml.isNamed("c") {
+                xml.forEachAttribute { name, value in
+                    seen.append(String(decoding: name, as: UTF8.self) + "=" + String(decoding: value, as: UTF8.self))
+                }
+            }
+            if event == .text { seen.append(xml.text) }
+        }
+        #expect(seen == ["r=AB1", "t=s", "7"])
+    }
+
+    @Test func aSourceThatFailsEndsTheDocumentWithItsError() throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "the ZIP entry is damaged" } }
+        let start = Array("<a><b>".utf8)
+        var offset = 0
+        let xml = try XMLStream(name: "sheet.xml") { buffer in
+            guard offset < start.count else { throw Broken() }
+            let count = min(buffer.count, start.count - offset)
+            for i in 0..<count { buffer[i] = start[offset + i] }
+            offset += count
+            return count
+        }
+        do {
+            while try xml.next() != nil {}
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.contains("the ZIP entry is damaged"))
+        }
+    }
 }
