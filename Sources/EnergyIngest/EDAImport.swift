@@ -81,7 +81,7 @@ public struct EDAImport {
     public static func read(path: String, format: ImportFormat, calendar: LocalCalendar) throws -> EDADocument {
         switch format {
         case .crmsg: return try CRMSGReader().read(path: path)
-        case .edaWorkbook: throw EDAFileError(file: path, message: "EDA workbooks cannot be read yet")  // until EDAWorkbookReader lands
+        case .edaWorkbook: return try EDAWorkbookReader(calendar: calendar).read(path: path)
         case .csv: throw EDAFileError(file: path, message: "this is read as CSV, not as a grid-operator file (CR_MSG or EDA workbook)")
         }
     }
