@@ -73,6 +73,26 @@ import Testing
             return out
         }
 
+        /// The EDA portal's workbooks of both spans, written by openpyxl in `spelling`.
+        func writeWorkbooks(_ spelling: EDAWorkbookFixture.Spelling) throws -> [String] {
+            let points = community.meteringPoints.map {
+                EDAWorkbookFixture.Point(zaehlpunkt: $0.zaehlpunkt, direction: $0.direction, name: $0.memberID)
+            }
+            var paths: [String] = []
+            for span in [spring, autumn] {
+                let from = try LocalDate(span[0])
+                let to = try LocalDate(span[span.count - 1]).adding(days: 1)
+                let figures = fixture.figures().filter { community.calendar.quarterHours(from: from, to: to).contains($0.start) }
+                let workbook = EDAWorkbookFixture(
+                    points: points, figures: figures, calendar: community.calendar, from: from, to: to,
+                    options: .init(spelling: spelling, decimalComma: spelling == .older))
+                let path = folder.path + "/RC100181_\(span[0])_\(spelling).xlsx"
+                try workbook.write(to: path)
+                paths.append(path)
+            }
+            return paths
+        }
+
         /// The readings alone, as canonical CSV.
         func writeCSV() throws -> String {
             let path = folder.path + "/readings.csv"
@@ -83,9 +103,13 @@ import Testing
         }
     }
 
-    @Test func crmsgAndCSVGiveTheSameConsumedAndProducedFigures() throws {
+    @Test func bothEDAFormatsGiveByteIdenticalReportsAndCSVTheSameConsumedAndProduced() throws {
         let setup = try Setup()
         let crmsg = try setup.importAndReport([try setup.writeCRMSG()], into: "crmsg")
+        for spelling in EDAWorkbookFixture.Spelling.allCases {
+            let workbook = try setup.importAndReport(try setup.writeWorkbooks(spelling), into: "workbook-\(spelling)")
+            #expect(workbook == crmsg, "the workbook (\(spelling) spelling) and CR_MSG give the same reports, byte for byte")
+        }
         let csv = try setup.importAndReport([try setup.writeCSV()], into: "csv")
         #expect(crmsg.count == csv.count)
         for (a, b) in zip(crmsg, csv) {
