@@ -26,15 +26,20 @@ func benchFigures(_ point: MeteringPoint, index i: Int, range: Range<QuarterHour
     return out
 }
 
-/// `eda-parse crmsg FOLDER`: reads every file like `energy import` does, stores nothing.
+/// `eda-parse crmsg FOLDER` or `eda-parse xlsx FILE`: reads like `energy import` does, stores nothing.
 func edaParseChild(_ arguments: [String]) throws -> Never {
-    let folder = arguments[3]
     var values = 0
     var sum: Int64 = 0
-    for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
-        let document = try CRMSGReader().read(path: folder + "/" + name)
+    func count(_ document: EDADocument) {
         values += document.figures.count
         for figure in document.figures { sum &+= figure.milliwattHours }
+    }
+    if arguments[2] == "xlsx" {
+        count(try EDAWorkbookReader(calendar: try LocalCalendar(timeZoneIdentifier: "Europe/Vienna")).read(path: arguments[3]))
+    } else {
+        for name in try FileManager.default.contentsOfDirectory(atPath: arguments[3]).sorted() {
+            count(try CRMSGReader().read(path: arguments[3] + "/" + name))
+        }
     }
     print(values, sum)
     exit(0)
@@ -83,6 +88,27 @@ func edaSection(_ o: Options, selfPath: String) throws -> String {
         String(
             format: "eda: CR_MSG import %.1f s (%.0f values/s, %.0f MB), again %.1f s, parse only %.1f s", first.seconds, rate,
             first.peakMegabytes, again.seconds, parse))
+
+    // The same month as one workbook of the EDA portal (every point's three series, MM columns,
+    // the producers' community column and the TOTALs).
+    let workbookPath = work + "/RC100181_\(month).xlsx"
+    let figures = community.meteringPoints.enumerated().flatMap { i, point in benchFigures(point, index: i, range: range) }
+    let points = community.meteringPoints.map {
+        EDAWorkbookWriter.Point(zaehlpunkt: $0.zaehlpunkt, direction: $0.direction, name: $0.memberID)
+    }
+    try EDAWorkbookWriter(calendar: community.calendar).write(
+        points: points, figures: figures, from: month.firstDay, to: month.next.firstDay, path: workbookPath)
+    let workbookBytes = (try? fm.attributesOfItem(atPath: workbookPath)[.size] as? Int) ?? 0
+    var workbookParses: [Double] = []
+    for _ in 0..<o.repeats { workbookParses.append(measure(selfPath, ["eda-parse", "xlsx", workbookPath]).seconds) }
+    let workbookStore = "sqlite:" + work + "/eda-workbook.sqlite"
+    let workbook = measure(o.energy, ["import", "--community", communityPath, "--store", workbookStore, workbookPath])
+    let workbookParse = median(workbookParses)
+    let workbookRate = Double(figures.count) / workbook.seconds
+    print(
+        String(
+            format: "eda: workbook import %.1f s (%.0f values/s, %.0f MB), parse only %.1f s", workbook.seconds, workbookRate,
+            workbook.peakMegabytes, workbookParse))
     return """
         ## Grid-operator files (EDA)
 
@@ -94,6 +120,7 @@ func edaSection(_ o: Options, selfPath: String) throws -> String {
         |---|---|---|---|---|
         | CR_MSG import | \(f(rate, 0)) values/s (\(f(first.seconds)) s, peak \(f(first.peakMegabytes, 0)) MB) | reading the same files, nothing stored: \(f(Double(values) / parse, 0)) values/s (\(f(parse)) s) | \(f(first.seconds / parse)) x the read time | ≥ 300,000 values/s: \(verdict(rate >= 300_000)) |
         | CR_MSG import again (all unchanged) | \(f(Double(values) / again.seconds, 0)) values/s (\(f(again.seconds)) s) | | | |
+        | EDA workbook import (the same month as one `.xlsx`, \(workbookBytes >> 20) MB) | \(f(workbookRate, 0)) values/s (\(f(workbook.seconds)) s, peak \(f(workbook.peakMegabytes, 0)) MB) | reading the same workbook, nothing stored: \(f(Double(figures.count) / workbookParse, 0)) values/s (\(f(workbookParse)) s) | \(f(workbook.seconds / workbookParse)) x the read time | ≥ 200,000 values/s: \(verdict(workbookRate >= 200_000)) |
 
         Reproduce: `make bench`, or this section alone: `.build/release/EnergyBench --energy .build/release/energy --eda-only`.
 

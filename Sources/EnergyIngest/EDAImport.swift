@@ -60,9 +60,7 @@ public struct EDAImport {
             index += 1
             switch document {
             case let .failure(error): onFile(file, .failure(error))
-            case let .success(document):
-                onFile(file, .success(add(document, to: &buffer)))
-                if buffer.count >= bufferLimit { stored.add(try flush(&buffer)) }
+            case let .success(document): onFile(file, .success(try add(document, to: &buffer, stored: &stored)))
             }
         }
         stored.add(try flush(&buffer))
@@ -72,8 +70,10 @@ public struct EDAImport {
     /// Stores one document read elsewhere.
     public func run(_ document: EDADocument) throws -> (FileResult, UpsertSummary) {
         var buffer = Buffer()
-        let result = add(document, to: &buffer)
-        return (result, try flush(&buffer))
+        var stored = UpsertSummary()
+        let result = try add(document, to: &buffer, stored: &stored)
+        stored.add(try flush(&buffer))
+        return (result, stored)
     }
 
     /// Reads a grid-operator file of `format` (CR_MSG XML or an EDA workbook, whose local times
@@ -93,8 +93,9 @@ public struct EDAImport {
         var count: Int { readings.count + figures.count }
     }
 
-    /// Checks a document against the community and queues its valid values.
-    func add(_ document: EDADocument, to buffer: inout Buffer) -> FileResult {
+    /// Checks a document against the community and queues its valid values, storing the queue
+    /// whenever it is full (a workbook of a month holds millions).
+    func add(_ document: EDADocument, to buffer: inout Buffer, stored: inout UpsertSummary) throws -> FileResult {
         var result = FileResult()
         result.unknownMeterCodes = document.unknownMeterCodes
         result.rejections = document.rejections
@@ -131,6 +132,7 @@ public struct EDAImport {
                 buffer.figures.append(figure)
                 result.figures += 1
             }
+            if buffer.count >= bufferLimit { stored.add(try flush(&buffer)) }
         }
         for (point, count) in refusedValues.sorted(by: { $0.key < $1.key }) {
             result.rejections.append(
@@ -144,20 +146,43 @@ public struct EDAImport {
     /// same quarter hour keep their file order, so a later file's value is the later one.
     func flush(_ buffer: inout Buffer) throws -> UpsertSummary {
         var summary = UpsertSummary()
-        let readings = buffer.readings.enumerated().sorted {
-            ($0.element.start, $0.element.point, $0.offset) < ($1.element.start, $1.element.point, $1.offset)
-        }.map(\.element)
-        for start in stride(from: 0, to: readings.count, by: batchSize) {
-            summary.add(try store.upsert(Array(readings[start..<min(start + batchSize, readings.count)]), community: community))
-        }
-        let figures = buffer.figures.enumerated().sorted {
-            ($0.element.start, $0.element.point, $0.element.meterCode.code, $0.offset)
-                < ($1.element.start, $1.element.point, $1.element.meterCode.code, $1.offset)
-        }.map(\.element)
-        for start in stride(from: 0, to: figures.count, by: batchSize) {
-            summary.add(try store.upsert(Array(figures[start..<min(start + batchSize, figures.count)]), community: community))
-        }
+        let readings = buffer.readings
+        summary.add(
+            try store(readings, order: { (readings[$0].start, readings[$0].point, $0) < (readings[$1].start, readings[$1].point, $1) }) {
+                try store.upsert($0, community: community)
+            })
+        let figures = buffer.figures
+        summary.add(
+            try store(
+                figures,
+                order: {
+                    (figures[$0].start, figures[$0].point, figures[$0].meterCode.code, $0)
+                        < (figures[$1].start, figures[$1].point, figures[$1].meterCode.code, $1)
+                }
+            ) { try store.upsert($0, community: community) })
         buffer = Buffer()
+        return summary
+    }
+
+    /// Upserts `values` in the order `order` sorts their indices into, `batchSize` at a time
+    /// (sorting indices, not values: a month's workbook is millions of them).
+    private func store<Value>(
+        _ values: [Value], order: (Int, Int) -> Bool, upsert: ([Value]) throws -> UpsertSummary
+    ) throws
+        -> UpsertSummary
+    {
+        var summary = UpsertSummary()
+        let sorted = values.indices.sorted(by: order)
+        var batch: [Value] = []
+        batch.reserveCapacity(min(batchSize, values.count))
+        for index in sorted {
+            batch.append(values[index])
+            if batch.count == batchSize {
+                summary.add(try upsert(batch))
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { summary.add(try upsert(batch)) }
         return summary
     }
 }
