@@ -466,7 +466,7 @@ func rabbitmqctl(_ arguments: String...) throws {
         let c = live.communityPath
         for (arguments, message) in [
             (["simulate", "--community", c, "--realtime"], "--realtime publishes to a broker: give --amqp"),
-            (["simulate", "--community", c, "--amqp", live.amqp, "--out", "x.csv", "--from", live.from, "--to", live.to], "not both"),
+            (["simulate", "--community", c, "--amqp", live.amqp, "--out", "x.csv", "--from", live.from, "--to", live.to], "give one of"),
             (["simulate", "--community", c, "--amqp", live.amqp, "--realtime", "--speed", "0"], "--speed must be a positive number"),
             (["simulate", "--community", c, "--amqp", "http://broker", "--from", live.from, "--to", live.to], "must start with amqp://"),
             (["ingest", "--community", c, "--amqp", live.amqp, "--port", "70000"], "--port must be from 0 to 65535"),
