@@ -201,4 +201,36 @@ import Testing
         ])
         #expect(report.stdout.contains(",meter,AT0030000000000000000000000000002,0.500000,"), "the measured value stands")
     }
+
+    @Test func aWorkbooksBadCellIsNamedByRowAndColumnAndAContradictingWorkbookStoresNothing() throws {
+        let folder = TemporaryFolder()
+        let (community, c) = try community(in: folder)
+        let day = try LocalDate("2026-10-05")
+        let fixture = GridOperatorFixture(community: community, days: [day])
+        let points = community.meteringPoints.map {
+            EDAWorkbookFixture.Point(zaehlpunkt: $0.zaehlpunkt, direction: $0.direction, name: $0.memberID)
+        }
+        var workbook = EDAWorkbookFixture(
+            points: points, figures: fixture.figures(), calendar: community.calendar, from: day, to: day.adding(days: 1))
+        let noon = community.calendar.quarterHours(of: day).lowerBound.advanced(by: 48)
+        let g03 = try #require(workbook.column(of: community.meteringPoints[1].zaehlpunkt, .coveredShare))
+        workbook[workbook.row(of: noon), g03] = .text("-0,5")
+        let bad = folder.path + "/RC100181_bad.xlsx"
+        try workbook.write(to: bad)
+        let store = "sqlite:\(folder.path)/e.sqlite"
+        let imported = try CLI.run(["import", "--community", c, "--store", store, bad])
+        #expect(imported.status == 2, "\(imported.stderr)")
+        #expect(imported.stderr.contains("RC100181_bad.xlsx: row \(workbook.row(of: noon)), column "), "\(imported.stderr)")
+        #expect(imported.stdout.contains("1 grid-operator file: 864 values: 863 new"), "\(imported.stdout)")
+        // A producer's surplus above its production: the mapping is in doubt, nothing is stored.
+        let p01t = try #require(workbook.column(of: community.meteringPoints[0].zaehlpunkt, .participatingSurplus))
+        workbook[workbook.row(of: noon), p01t] = .number("1000")
+        if let total = workbook.totalColumn("Restüberschuss bei EG und je ZP [KWH]") { workbook[workbook.row(of: noon), total] = .empty }
+        let contradicting = folder.path + "/RC100181_contradicting.xlsx"
+        try workbook.write(to: contradicting)
+        let other = "sqlite:\(folder.path)/other.sqlite"
+        let refused = try CLI.run(["import", "--community", c, "--store", other, contradicting])
+        #expect(refused.status == 1 && refused.stderr.contains("RC100181_contradicting.xlsx") && refused.stderr.contains("column"))
+        #expect(refused.stdout.contains("0 grid-operator files: 0 values: 0 new"), "\(refused.stdout)")
+    }
 }
