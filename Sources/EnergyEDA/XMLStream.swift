@@ -135,8 +135,11 @@ public final class XMLStream {
     public var localName: String { xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "" }
 
     /// Whether the current element's local name is `name` (no String made).
-    public func isNamed(_ name: StaticString) -> Bool {
-        guard let local = xmlTextReaderConstLocalName(reader) else { return false }
+    public func isNamed(_ name: StaticString) -> Bool { Self.equals(xmlTextReaderConstLocalName(reader), name) }
+
+    /// Whether the C string `local` is `name`.
+    fileprivate static func equals(_ local: UnsafePointer<xmlChar>?, _ name: StaticString) -> Bool {
+        guard let local else { return false }
         return name.withUTF8Buffer { wanted in
             var i = 0
             while i < wanted.count {
@@ -230,17 +233,7 @@ public final class XMLStream {
         fileprivate let node: xmlNodePtr
 
         /// Whether the child's local name is `name` (no String made).
-        public func isNamed(_ name: StaticString) -> Bool {
-            guard let local = node.pointee.name else { return false }
-            return name.withUTF8Buffer { wanted in
-                var i = 0
-                while i < wanted.count {
-                    if local[i] != wanted[i] { return false }
-                    i += 1
-                }
-                return local[i] == 0
-            }
-        }
+        public func isNamed(_ name: StaticString) -> Bool { XMLStream.equals(node.pointee.name, name) }
 
         /// Calls `body` with each piece of the child's text (a text or CDATA node; entity references
         /// are not expanded, so they give nothing).
