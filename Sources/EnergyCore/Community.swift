@@ -18,6 +18,12 @@ public struct Community: Sendable {
     /// The community's EC-ID at the grid operator (33 characters, like a Zaehlpunkt), if the
     /// community file names it: grid-operator files for another EC-ID are refused.
     public var ecid: String?
+    /// The invoice particulars (all optional): the community's address, VAT id (UID), bank
+    /// details for SEPA and the language of its statements.
+    public var address: PostalAddress?
+    public var vatID: VATID?
+    public var bankAccount: CommunityBankAccount?
+    public var language: StatementLanguage = .de
 
     /// Every metering point of every member, in file order. Indices into this array are the
     /// "point indices" used by allocation and rollups.
@@ -82,10 +88,17 @@ public struct Member: Sendable, Equatable {
     public var id: String
     public var name: String
     public var meteringPoints: [MeteringPoint]
-    public init(id: String, name: String, meteringPoints: [MeteringPoint]) {
+    /// Where the member's statements go (optional).
+    public var address: PostalAddress?
+    /// The member's account and direct-debit mandate (optional; without it the member pays or is
+    /// paid by bank transfer).
+    public var mandate: MemberMandate?
+    public init(id: String, name: String, meteringPoints: [MeteringPoint], address: PostalAddress? = nil, mandate: MemberMandate? = nil) {
         self.id = id
         self.name = name
         self.meteringPoints = meteringPoints
+        self.address = address
+        self.mandate = mandate
     }
 }
 

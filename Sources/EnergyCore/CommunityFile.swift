@@ -8,7 +8,8 @@ import Yams
 /// catch { print(error) }   // eeg.yaml:7: members[0] (M001).meteringPoints[0].zaehlpunkt: ...
 /// ```
 public enum CommunityFile {
-    public static func parse(_ yaml: String, source: String) throws(CommunityFileError) -> Community {
+    /// `today` (the community's local date by default) is the latest a SEPA mandate may be signed on.
+    public static func parse(_ yaml: String, source: String, today: LocalDate? = nil) throws(CommunityFileError) -> Community {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -22,7 +23,7 @@ public enum CommunityFile {
         } catch {
             throw CommunityFileError(source: source, line: nil, path: "", message: "not valid YAML: \(error)")
         }
-        let reader = NodeReader(source: source)
+        let reader = NodeReader(source: source, today: today)
         do {
             return try reader.community(root)
         } catch let error as CommunityFileError {
@@ -47,8 +48,11 @@ public struct CommunityFileError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Walks the YAML tree, remembering where it is for error messages.
-private struct NodeReader {
+/// Reads the YAML nodes of a community file, naming file, line and entry in every error.
+struct NodeReader {
     let source: String
+    /// The latest a SEPA mandate may be signed on (nil: the community's today).
+    var today: LocalDate? = nil
 
     func fail(_ node: Node?, _ path: String, _ message: String) -> CommunityFileError {
         CommunityFileError(source: source, line: node?.mark?.line, path: path, message: message)
@@ -99,7 +103,8 @@ private struct NodeReader {
     func community(_ root: Node) throws -> Community {
         let top = try mapping(root, "", allowed: ["community", "members", "tariffs"])
         guard let header = top["community"] else { throw fail(root, "", "'community' is missing") }
-        let c = try mapping(header, "community", allowed: ["id", "name", "timezone", "allocation", "site", "ecid"])
+        let c = try mapping(
+            header, "community", allowed: ["id", "name", "timezone", "allocation", "site", "ecid", "address", "vatId", "sepa", "language"])
         let id = try text(c, "id", "community", parent: header)
         let name = try optionalText(c, "name", "community") ?? id
         let zoneName = try optionalText(c, "timezone", "community") ?? "Europe/Vienna"
@@ -129,7 +134,7 @@ private struct NodeReader {
         var staticTotal: Int64 = 0
         for (m, memberNode) in list.enumerated() {
             var path = "members[\(m)]"
-            let fields = try mapping(memberNode, path, allowed: ["id", "name", "meteringPoints"])
+            let fields = try mapping(memberNode, path, allowed: ["id", "name", "meteringPoints", "address", "sepa"])
             let memberID = try text(fields, "id", path, parent: memberNode)
             path += " (\(memberID))"
             if let first = seenMembers[memberID] {
@@ -151,7 +156,12 @@ private struct NodeReader {
                 staticTotal += point.staticSharePPM
                 points.append(point)
             }
-            members.append(Member(id: memberID, name: memberName, meteringPoints: points))
+            let today = self.today ?? calendar.today()
+            members.append(
+                Member(
+                    id: memberID, name: memberName, meteringPoints: points,
+                    address: try fields["address"].map { try address($0, "\(path).address") },
+                    mandate: try fields["sepa"].map { try mandate($0, "\(path).sepa", today: today) }))
         }
         guard !members.isEmpty else { throw fail(membersNode, "members", "the community has no members") }
         if key == .static && staticTotal > 1_000_000 {
@@ -164,6 +174,7 @@ private struct NodeReader {
             do { _ = try Zaehlpunkt(ecid) } catch { throw fail(c["ecid"], "community.ecid", "'\(ecid)' is not an EC-ID: \(error)") }
             community.ecid = ecid
         }
+        try particulars(c, into: &community)
         return community
     }
 

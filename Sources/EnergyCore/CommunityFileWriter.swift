@@ -14,10 +14,20 @@ extension CommunityFile {
         out += "  allocation: \(community.allocationKey.rawValue)\n"
         if let ecid = community.ecid { out += "  ecid: \(ecid)\n" }
         out += "  site: {latitude: \(community.site.latitude), longitude: \(community.site.longitude)}\n"
+        if let vatID = community.vatID { out += "  vatId: \(vatID)\n" }
+        if let address = community.address { out += "  address: \(render(address))\n" }
+        if let account = community.bankAccount {
+            out += "  sepa: {creditorId: \(account.creditorID), iban: \(account.iban)\(account.bic.map { ", bic: \($0)" } ?? "")}\n"
+        }
+        if community.language != .de { out += "  language: \(community.language.rawValue)\n" }
         out += "members:\n"
         for member in community.members {
             out += "  - id: \(quoted(member.id))\n"
             out += "    name: \(quoted(member.name))\n"
+            if let address = member.address { out += "    address: \(render(address))\n" }
+            if let mandate = member.mandate {
+                out += "    sepa: {iban: \(mandate.iban), mandateId: \(quoted(mandate.mandateID)), mandateSignedOn: \(mandate.signedOn)}\n"
+            }
             out += "    meteringPoints:\n"
             for point in member.meteringPoints {
                 var fields = [
@@ -37,6 +47,11 @@ extension CommunityFile {
         }
         if let tariff = community.tariff { out += render(tariff) }
         return out
+    }
+
+    static func render(_ address: PostalAddress) -> String {
+        "{street: \(quoted(address.street)), postalCode: \(quoted(address.postalCode)), city: \(quoted(address.city)), "
+            + "country: \(address.country)}"
     }
 
     static func render(_ tariff: Tariff) -> String {
