@@ -62,7 +62,9 @@ public struct BIC: Hashable, Sendable, CustomStringConvertible {
         let characters = Array(bic)
         guard characters.count == 8 || characters.count == 11, characters.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
             characters[0..<6].allSatisfy(\.isLetter)
-        else { throw .malformed("BIC", text, "8 or 11 characters: bank (4 letters), country (2 letters), location (2), branch (3, optional)") }
+        else {
+            throw .malformed("BIC", text, "8 or 11 characters: bank (4 letters), country (2 letters), location (2), branch (3, optional)")
+        }
         description = bic
     }
 }
@@ -82,7 +84,9 @@ public struct CreditorID: Hashable, Sendable, CustomStringConvertible {
         guard id.count >= 8, id.count <= 35, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
             id.prefix(2).allSatisfy(\.isLetter), id.dropFirst(2).prefix(2).allSatisfy(\.isNumber)
         else {
-            throw .malformed("creditor identifier", text, "country, 2 check digits, a 3-character business code and the national id (AT88ZZZ00000000001)")
+            throw .malformed(
+                "creditor identifier", text, "country, 2 check digits, a 3-character business code and the national id (AT88ZZZ00000000001)"
+            )
         }
         let national = id.dropFirst(7)
         guard BankingCheck.mod97(national + id.prefix(2) + id.dropFirst(2).prefix(2)) == 1 else {

@@ -54,7 +54,8 @@ extension NodeReader {
         }
         let id = try text(m, "mandateId", path, parent: node)
         guard MemberMandate.isValidMandateID(id) else {
-            throw fail(m["mandateId"], "\(path).mandateId", "'\(id)' is not a mandate reference (1 to 35 letters, digits or / - ? : ( ) . , ' +)")
+            throw fail(
+                m["mandateId"], "\(path).mandateId", "'\(id)' is not a mandate reference (1 to 35 letters, digits or / - ? : ( ) . , ' +)")
         }
         let signedText = try text(m, "mandateSignedOn", path, parent: node)
         let signed: LocalDate
