@@ -112,7 +112,9 @@ public struct BillingRun {
                 issuedOn = stored.first.map { community.calendar.localDate(containing: $0.issuedAt) }
             } else {
                 // Already issued: the same figures give the same files, whatever the flags; anything
-                // else is refused.
+                // else is refused. Readings changed after their rollup are refused here too: the
+                // rollups no longer say what the store holds, so "the same files" would be stale.
+                if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
                 numbers = try reissue(issued, fingerprints: fingerprints, figures: figures, period: options.period)
                 issuedOn = issued.first.map { community.calendar.localDate(containing: $0.issuedAt) }
                 reissued = true

@@ -17,6 +17,25 @@ import Testing
         return files
     }
 
+    @Test func aRerunOfAnIssuedPeriodRefusesReadingsChangedAfterTheirRollup() throws {
+        let f = try BillingFixture(from: "2026-10-01", to: "2026-11-01")
+        let run = BillingRun(store: f.store, community: f.community)
+        let options = BillingRun.Options(
+            period: try BillingPeriod("2026-10"), mode: .final, formats: [.csv], directory: f.folder.path + "/first")
+        _ = try run.run(options)
+        // A corrected reading on the 12th: its day is dirty, its rollup no longer says what is stored.
+        let qh = f.community.calendar.quarterHours(of: try LocalDate("2026-10-12")).lowerBound
+        let corrected = try f.store.upsert(
+            [Reading(point: f.community.pointKeys[1], start: qh, milliwattHours: 123)], community: f.community)
+        #expect(corrected.corrected == 1)
+        do {
+            _ = try run.run(options)
+            Issue.record("a rerun over a day changed after its rollup must refuse")
+        } catch let BillingError.stale(completeness, _) {
+            #expect(completeness.staleDays == [try LocalDate("2026-10-12")])
+        }
+    }
+
     @Test func finalRunsNumberWithoutGapsReproduceTheirFilesAndNeverRenumber() throws {
         let f = try BillingFixture(from: "2026-10-01", to: "2026-12-01")
         try f.add(from: "2027-01-01", to: "2027-02-01")
