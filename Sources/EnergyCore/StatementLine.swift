@@ -21,10 +21,13 @@ public struct StatementLine: Sendable, Equatable {
     public var amount: Money
     public var vatOn: LineKind?
     public var base: Money?
+    /// The local days this line prices (`to` exclusive) when the tariff changed within the
+    /// period; nil: the whole period.
+    public var days: Range<LocalDate>?
 
     public init(
         kind: LineKind, zaehlpunkt: Zaehlpunkt?, window: String?, energy: Energy?, price: EnergyPrice?, rate: Percentage?,
-        amount: Money, vatOn: LineKind? = nil, base: Money? = nil
+        amount: Money, vatOn: LineKind? = nil, base: Money? = nil, days: Range<LocalDate>? = nil
     ) {
         self.kind = kind
         self.zaehlpunkt = zaehlpunkt
@@ -35,6 +38,7 @@ public struct StatementLine: Sendable, Equatable {
         self.amount = amount
         self.vatOn = vatOn
         self.base = base
+        self.days = days
     }
 
     /// Human text for the line, e.g. `Community energy AT003…1 (midday)`.
