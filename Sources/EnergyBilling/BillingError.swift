@@ -4,6 +4,8 @@ import EnergyStore
 /// Why a billing run refused or failed, with what to do about it.
 public enum BillingError: Error, CustomStringConvertible {
     case noTariff(String)
+    /// The community's tariffs do not cover the period (community, why).
+    case noTariffOn(String, String)
     case incomplete(Completeness)
     case stale(Completeness, BillingPeriod)
     case unbalanced(Reconciliation)
@@ -12,11 +14,19 @@ public enum BillingError: Error, CustomStringConvertible {
     case cannotWrite(String, String)
     /// Values of quality L3 in the period, summarised per metering point and day.
     case unreliable([UnreliableDay])
+    /// A stored statement record that cannot be read back (its number, what is wrong).
+    case damagedRecord(String, String)
+    /// `--cancel` of a number that is not a statement of the community (the number, why).
+    case cannotCancel(String, String)
+    /// The tariffs changed since an issued period was priced (period, which tariff).
+    case tariffChanged(String, String)
 
     public var description: String {
         switch self {
         case let .noTariff(id):
             return "community \(id) has no tariffs: add a tariffs: block to the community file (see reports/community.example.yaml)"
+        case let .noTariffOn(id, why):
+            return "community \(id): \(why); add a tariff valid from that day to the tariffs: list of the community file"
         case let .incomplete(c):
             return
                 "refusing the final run: \(c.missingQuarterHours) quarter hours have no reading\(c.notRolledUp.isEmpty ? "" : " or were never rolled up")\n"
@@ -31,9 +41,17 @@ public enum BillingError: Error, CustomStringConvertible {
         case let .changedSinceFinal(period, changes):
             return "refusing: the final statements of \(period) were issued and the data changed since, so they cannot be reproduced\n"
                 + changes.prefix(20).joined(separator: "\n") + (changes.count > 20 ? "\n… \(changes.count - 20) more" : "")
-                + "\nissued statements are never replaced or renumbered; bill the difference as a correction in a later period"
+                + "\nissued statements are never changed or renumbered: cancel each one named above with"
+                + " energy bill --cancel NUMBER --reason TEXT, then run --final again to issue corrected statements"
         case let .overlaps(period, issued):
             return "refusing: final statements for \(issued) are already issued and overlap \(period); a period is billed once"
+        case let .damagedRecord(number, why):
+            return "the stored record of statement \(number) is damaged: \(why)"
+        case let .cannotCancel(number, why):
+            return "cannot cancel \(number): \(why)"
+        case let .tariffChanged(period, which):
+            return "refusing: the statements of \(period) were priced with other tariffs than the community file has now: \(which)\n"
+                + "restore the tariff as it was (a tariff valid from a later date can be added), or cancel the statements and issue them again"
         case let .cannotWrite(path, why):
             return "cannot write \(path): \(why)"
         case let .unreliable(days):

@@ -10,14 +10,16 @@ import EnergyStore
 /// from the day rollups. The quarter-hour series themselves are loaded per batch of members when
 /// the workbooks are written (`QuarterHourSeries`).
 /// ```swift
-/// let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: try BillingPeriod("2026-10"))
+/// let figures = try BillingFigures(store: store, community: community, tariffs: community.tariffs!, period: try BillingPeriod("2026-10"))
 /// figures.reconciliation.balanced   // true
 /// figures.statements[0].total
 /// ```
 public struct BillingFigures: Sendable {
     public let community: Community
-    public let tariff: Tariff
+    /// The tariffs valid on the period's days, and its price slots.
+    public let pricing: PeriodPricing
     public let period: BillingPeriod
+    public var currency: String { pricing.currency }
     /// The period's quarter hours (UTC grid).
     public let quarterHours: Range<QuarterHour>
     /// The local days of the period.
@@ -31,9 +33,24 @@ public struct BillingFigures: Sendable {
     public let completeness: Completeness
     public let reconciliation: Reconciliation
 
+    /// Priced by one tariff, whatever its `validFrom`.
     public init(store: any ReadingStore, community: Community, tariff: Tariff, period: BillingPeriod) throws {
+        try self.init(store: store, community: community, pricing: PeriodPricing(tariff, period: period))
+    }
+
+    /// Priced by the tariffs valid on each day; throws if a day of the period has none.
+    public init(store: any ReadingStore, community: Community, tariffs: TariffSchedule, period: BillingPeriod) throws {
+        let pricing: PeriodPricing
+        do { pricing = try PeriodPricing(tariffs, period: period) } catch {
+            throw BillingError.noTariffOn(community.id, error.message)
+        }
+        try self.init(store: store, community: community, pricing: pricing)
+    }
+
+    init(store: any ReadingStore, community: Community, pricing: PeriodPricing) throws {
+        let period = pricing.period
         self.community = community
-        self.tariff = tariff
+        self.pricing = pricing
         self.period = period
         let calendar = community.calendar
         let range = calendar.quarterHours(from: period.from, to: period.to)
@@ -50,8 +67,8 @@ public struct BillingFigures: Sendable {
         let first = range.lowerBound.index
         let count = range.count
         let pointCount = community.meteringPoints.count
-        let windowCount = tariff.windows.count
-        let windows = QuarterHourSeries.windows(of: range, tariff: tariff, calendar: calendar)
+        let windowCount = pricing.slots.count
+        let windows = pricing.slotIndices(of: range, calendar: calendar)
 
         // One pass over the stored allocation: sums per point and window, missing quarter hours
         // per point and day, and a hash per point (records arrive by day, then point).
@@ -147,7 +164,7 @@ public struct BillingFigures: Sendable {
         var byMember: [String: [PointFigures]] = [:]
         for f in figures { byMember[f.point.memberID, default: []].append(f) }
         statements = community.members.map { member in
-            MemberStatement(member: member, points: byMember[member.id] ?? [], tariff: tariff, months: period.months)
+            MemberStatement(member: member, points: byMember[member.id] ?? [], pricing: pricing)
         }
     }
 

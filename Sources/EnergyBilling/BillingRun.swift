@@ -28,7 +28,8 @@ public struct BillingRun {
     }
 
     public enum Mode: String, Sendable { case preview, final }
-    public enum Format: String, Sendable, CaseIterable { case xlsx, csv }
+    /// Statement files (`xlsx`, `csv`, `pdf`) and, in final runs, the bank's files (`sepa`).
+    public enum Format: String, Sendable, CaseIterable { case xlsx, csv, pdf, sepa }
 
     public struct Options: Sendable {
         public var period: BillingPeriod
@@ -46,6 +47,9 @@ public struct BillingRun {
         /// Write only this member's statement files (no accounting CSV): a download of one
         /// statement. Numbering and checks are those of the whole run.
         public var onlyMember: String?
+        /// The SEPA collection and execution date (default: five TARGET business days after the
+        /// statements were issued).
+        public var collectionDate: LocalDate?
         public init(
             period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
             threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20,
@@ -65,12 +69,18 @@ public struct BillingRun {
 
     public struct Result: Sendable {
         public var figures: BillingFigures
-        /// Statement numbers per member (nil in a preview).
+        /// Statement numbers per member (nil in a preview): the statement in force.
         public var numbers: [String?]
         /// True when a final run found its statements already issued and wrote them again.
         public var reissued: Bool
         /// The local date the statements were first issued (nil in a preview).
         public var issuedOn: LocalDate?
+        /// Per member the local date its statement in force was issued (nil in a preview).
+        public var issuedOnPerStatement: [LocalDate?] = []
+        /// Statements this run issued in place of cancelled ones: (new number, the one it replaces).
+        public var replacements: [(number: String, replaces: String)] = []
+        /// Members without SEPA data: they pay, or are paid, by bank transfer (final runs with `sepa`).
+        public var bankTransfers: [BankTransferEntry] = []
         public var files: [String]
         /// L3 values a final run was told to issue over (`allowUnreliable`), per point and day.
         public var overriddenUnreliable: [UnreliableDay] = []
@@ -81,78 +91,131 @@ public struct BillingRun {
     public static let commandName = "bill"
 
     public func run(_ options: Options) throws -> Result {
-        guard let tariff = community.tariff else { throw BillingError.noTariff(community.id) }
-        let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: options.period)
+        guard let tariffs = community.tariffs else { throw BillingError.noTariff(community.id) }
+        let figures = try BillingFigures(store: store, community: community, tariffs: tariffs, period: options.period)
         guard figures.reconciliation.balanced else { throw BillingError.unbalanced(figures.reconciliation) }
-        let completeness = figures.completeness
-        var numbers = [String?](repeating: nil, count: figures.statements.count)
-        var reissued = false
-        var issuedOn: LocalDate?
-        var overridden: [UnreliableDay] = []
-        if options.mode == .final {
-            let fingerprints = figures.statements.indices.map { fingerprint(figures, $0) }
-            let issued = try store.issuedStatements(community: community.id, from: options.period.from, to: options.period.to)
-            if issued.isEmpty {
-                // Stale rollups mean wrong figures, not missing ones: never billed, not even with --allow-incomplete.
-                if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
-                if !completeness.isComplete && !options.allowIncomplete { throw BillingError.incomplete(completeness) }
-                let unreliable = UnreliableDay.group(
-                    try store.unreliableValues(community: community.id, points: community.pointKeys, in: figures.quarterHours),
-                    calendar: community.calendar)
-                if !unreliable.isEmpty && !options.allowUnreliable { throw BillingError.unreliable(unreliable) }
-                overridden = unreliable
-                let requests = figures.statements.enumerated().map { i, s in
-                    StatementRequest(memberID: s.member.id, fingerprint: fingerprints[i], incomplete: s.missingQuarterHours > 0)
-                }
-                let stored = try store.issueStatements(
-                    requests, community: community.id, period: options.period.label,
-                    from: options.period.from, to: options.period.to, year: options.period.year,
-                    issuedAt: clock.unixSeconds)
-                numbers = stored.map(\.number)
-                issuedOn = stored.first.map { community.calendar.localDate(containing: $0.issuedAt) }
-            } else {
-                // Already issued: the same figures give the same files, whatever the flags; anything
-                // else is refused. Readings changed after their rollup are refused here too: the
-                // rollups no longer say what the store holds, so "the same files" would be stale.
-                if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
-                numbers = try reissue(issued, fingerprints: fingerprints, figures: figures, period: options.period)
-                issuedOn = issued.first.map { community.calendar.localDate(containing: $0.issuedAt) }
-                reissued = true
+        let count = figures.statements.count
+        guard options.mode == .final else {
+            try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
+            let documents = figures.statements.indices.map {
+                StatementDocument(figures: figures, memberIndex: $0, kind: .preview, number: nil, issuedOn: nil)
             }
+            let entries = documents.indices.map {
+                StatementCSV.Entry(
+                    number: nil, status: "preview", memberID: documents[$0].member.id,
+                    content: IssuedContent(documents[$0], gridOperatorQuarterHours: figures.statements[$0].gridOperatorQuarterHours))
+            }
+            let files = try write(figures, documents: documents, entries: entries, options: options)
+            return Result(
+                figures: figures, numbers: [String?](repeating: nil, count: count), reissued: false, issuedOn: nil,
+                issuedOnPerStatement: [LocalDate?](repeating: nil, count: count), files: files)
         }
+        let completeness = figures.completeness
+        let fingerprints = figures.statements.indices.map { fingerprint(figures, $0) }
+        let pricing = figures.pricing.text
+        let issued = try store.issuedStatements(community: community.id, from: options.period.from, to: options.period.to)
+        // Stale rollups mean wrong figures, not missing ones: never billed, not even with
+        // --allow-incomplete, and never "the same files again" either.
+        if !completeness.staleDays.isEmpty { throw BillingError.stale(completeness, options.period) }
+        if let other = issued.first(where: { $0.period != options.period.label }) {
+            throw BillingError.overlaps(options.period.label, issued: other.period)
+        }
+        let book = StatementBook(issued)
+        let plan = try plan(book, fingerprints: fingerprints, pricing: pricing, figures: figures)
+        var numbers = plan.numbers
+        var overridden: [UnreliableDay] = []
+        var replacements: [(number: String, replaces: String)] = []
+        var documents = book.documents
+        if !plan.toIssue.isEmpty {
+            if !completeness.isComplete && !options.allowIncomplete { throw BillingError.incomplete(completeness) }
+            let unreliable = UnreliableDay.group(
+                try store.unreliableValues(community: community.id, points: community.pointKeys, in: figures.quarterHours),
+                calendar: community.calendar)
+            if !unreliable.isEmpty && !options.allowUnreliable { throw BillingError.unreliable(unreliable) }
+            overridden = unreliable
+            let requests = plan.toIssue.map { i, replaces in
+                var request = StatementRequest(
+                    memberID: figures.statements[i].member.id, fingerprint: fingerprints[i],
+                    incomplete: figures.statements[i].missingQuarterHours > 0)
+                request.reference = replaces
+                request.pricing = pricing
+                request.document = IssuedContent(
+                    StatementDocument(figures: figures, memberIndex: i, kind: .statement, number: nil, issuedOn: nil),
+                    gridOperatorQuarterHours: figures.statements[i].gridOperatorQuarterHours
+                ).text
+                return request
+            }
+            let stored = try store.issueStatements(
+                requests, community: community.id, period: options.period.label, from: options.period.from, to: options.period.to,
+                year: options.period.year, issuedAt: clock.unixSeconds, seen: issued.map(\.number))
+            for (k, (i, replaces)) in plan.toIssue.enumerated() {
+                numbers[i] = stored[k].number
+                if let replaces { replacements.append((stored[k].number, replaces)) }
+            }
+            documents += stored
+        }
+        let all = StatementBook(documents)
+        let byNumber = Dictionary(documents.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        let issuedOn = numbers.map { n in n.flatMap { byNumber[$0] }.map { community.calendar.localDate(containing: $0.issuedAt) } }
+        let statementDocuments = figures.statements.indices.map { i in
+            StatementDocument(
+                figures: figures, memberIndex: i, kind: .statement, number: numbers[i], issuedOn: issuedOn[i],
+                reference: numbers[i].flatMap { byNumber[$0]?.reference })
+        }
+        let entries = try entries(of: all, period: options.period, current: (figures, statementDocuments))
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
-        let files = try write(figures, numbers: numbers, issuedOn: issuedOn, options: options)
+        var files = try write(figures, documents: statementDocuments, entries: entries, options: options)
+        var transfers: [BankTransferEntry] = []
+        if options.formats.contains(.sepa) && options.onlyMember == nil {
+            let sepa = try SEPABatches(store: store, community: community, collectionDate: options.collectionDate)
+                .write(all, entries: entries, directory: options.directory)
+            files += sepa.files
+            transfers = sepa.bankTransfers
+        }
+        let firstIssued = issued.first.map { community.calendar.localDate(containing: $0.issuedAt) } ?? issuedOn.compactMap { $0 }.first
         return Result(
-            figures: figures, numbers: numbers, reissued: reissued, issuedOn: issuedOn, files: files, overriddenUnreliable: overridden)
+            figures: figures, numbers: numbers, reissued: plan.toIssue.isEmpty, issuedOn: firstIssued, issuedOnPerStatement: issuedOn,
+            replacements: replacements, bankTransfers: transfers, files: files, overriddenUnreliable: overridden)
     }
 
-    /// The numbers of an earlier final run of exactly this period, if every statement is unchanged.
-    private func reissue(
-        _ issued: [IssuedStatement], fingerprints: [String], figures: BillingFigures, period: BillingPeriod
-    ) throws -> [String?] {
-        if let other = issued.first(where: { $0.period != period.label }) {
-            throw BillingError.overlaps(period.label, issued: other.period)
+    /// What a final run does with each member: its statement in force (unchanged, so written
+    /// again), or a new statement (the first, or one replacing a cancelled one). Anything else is
+    /// refused: changed figures or tariffs under a statement in force, members who joined after.
+    private func plan(
+        _ book: StatementBook, fingerprints: [String], pricing: String, figures: BillingFigures
+    ) throws -> (numbers: [String?], toIssue: [(Int, String?)]) {
+        let period = figures.period
+        guard !book.documents.isEmpty else {
+            return ([String?](repeating: nil, count: figures.statements.count), figures.statements.indices.map { ($0, nil) })
         }
-        let byMember = Dictionary(issued.map { ($0.memberID, $0) }, uniquingKeysWith: { a, _ in a })
         var changed: [String] = []
         var numbers: [String?] = []
+        var toIssue: [(Int, String?)] = []
         for (i, statement) in figures.statements.enumerated() {
-            guard let stored = byMember[statement.member.id] else {
-                changed.append("member \(statement.member.id) has no statement of \(period.label) (joined after the final run)")
+            let member = statement.member.id
+            if let live = book.inForce(member: member) {
+                if !live.pricing.isEmpty && live.pricing != pricing {
+                    throw BillingError.tariffChanged(
+                        period.label, "statement \(live.number): " + Self.tariffChange(was: live.pricing, now: pricing))
+                }
+                if live.fingerprint != fingerprints[i] {
+                    changed.append("statement \(live.number) (member \(member)): its figures differ from the issued ones")
+                }
+                numbers.append(live.number)
+            } else if let cancelled = book.awaitingReissue(member: member) {
                 numbers.append(nil)
-                continue
+                toIssue.append((i, cancelled.number))
+            } else {
+                changed.append("member \(member) has no statement of \(period.label) (joined after the final run)")
+                numbers.append(nil)
             }
-            if stored.fingerprint != fingerprints[i] {
-                changed.append("statement \(stored.number) (member \(statement.member.id)): its figures differ from the issued ones")
-            }
-            numbers.append(stored.number)
         }
         let members = Set(figures.statements.map(\.member.id))
-        for stored in issued where !members.contains(stored.memberID) {
+        for stored in book.documents where !members.contains(stored.memberID) && book.inForce(member: stored.memberID) == stored {
             changed.append("statement \(stored.number) was issued to member \(stored.memberID), who is no longer in the community file")
         }
         guard changed.isEmpty else { throw BillingError.changedSinceFinal(period.label, changed) }
-        return numbers
+        return (numbers, toIssue)
     }
 
     /// Identifies everything a statement's files show: member, points, every quarter hour and
@@ -180,119 +243,30 @@ public struct BillingRun {
                 "\(line.kind.rawValue)|\(line.text)|\(line.energy?.milliwattHours ?? -1)|\(line.price?.text ?? "")|"
                     + "\(line.rate?.text ?? "")|\(line.amount.cents)")
         }
-        return String(FNV.mix(hash, figures.tariff.currency), radix: 16)
+        return String(FNV.mix(hash, figures.currency), radix: 16)
     }
 
-    // MARK: Files
-
-    /// File names: `statement-2026-0001-M001.xlsx` (final), `preview-2026-10-M001.xlsx` (preview),
-    /// and one accounting CSV per run: `statements-2026-10.csv` / `preview-statements-2026-10.csv`.
-    public static func fileStem(period: BillingPeriod, memberID: String, number: String?) -> String {
-        let safeID = String(memberID.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" })
-        return number.map { "statement-\($0)-\(safeID)" } ?? "preview-\(period.label)-\(safeID)"
-    }
-
-    private func write(_ figures: BillingFigures, numbers: [String?], issuedOn: LocalDate?, options: Options) throws -> [String] {
-        let directory = options.directory
-        var files: [String] = []
-        let stems = figures.statements.indices.map {
-            Self.fileStem(period: options.period, memberID: figures.statements[$0].member.id, number: numbers[$0])
-        }
-        let members = figures.statements.indices.filter {
-            options.onlyMember == nil || figures.statements[$0].member.id == options.onlyMember
-        }
-        if options.formats.contains(.csv) {
-            if options.onlyMember == nil {
-                let name = (options.mode == .final ? "" : "preview-") + "statements-\(options.period.label).csv"
-                try Self.writeAtomically(StatementCSV.accounting(figures, numbers: numbers, issuedOn: issuedOn), to: directory + "/" + name)
-                files.append(directory + "/" + name)
+    /// Names what changed between two `PeriodPricing.text`s: the tariff (by its days) and its
+    /// lines that differ.
+    static func tariffChange(was old: String, now new: String) -> String {
+        func blocks(_ text: String) -> [(String, [String])] {
+            var result: [(String, [String])] = []
+            for line in text.split(separator: "\n").map(String.init) {
+                if line.hasPrefix("days ") { result.append((line, [])) } else if !result.isEmpty { result[result.count - 1].1.append(line) }
             }
-            for i in members {
-                let statement = figures.statements[i]
-                let path = directory + "/" + stems[i] + ".csv"
-                try Self.writeAtomically(StatementCSV.detail(statement, number: numbers[i], currency: figures.tariff.currency), to: path)
-                files.append(path)
-            }
+            return result
         }
-        if options.formats.contains(.xlsx) {
-            // The quarter-hour series are loaded for a batch of members at a time, so a year of a
-            // large community does not have to fit in memory at once.
-            let perPoint = max(1, figures.quarterHours.count * 16)
-            let pointsPerBatch = max(1, options.seriesBudgetBytes / perPoint)
-            var batches: [[Int]] = []
-            var current: [Int] = []
-            var currentPoints = 0
-            for i in members {
-                let n = figures.pointIndices(of: figures.statements[i].member).count
-                if !current.isEmpty && currentPoints + n > pointsPerBatch {
-                    batches.append(current)
-                    current = []
-                    currentPoints = 0
-                }
-                current.append(i)
-                currentPoints += n
-            }
-            if !current.isEmpty { batches.append(current) }
-            for batch in batches {
-                let series = try QuarterHourSeries(
-                    store: store, figures: figures,
-                    points: batch.flatMap { figures.pointIndices(of: figures.statements[$0].member) })
-                try Self.writeWorkbooks(
-                    batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
-                    directory: directory, threads: options.threads)
-            }
-            files += members.map { directory + "/" + stems[$0] + ".xlsx" }
+        let was = blocks(old)
+        let now = blocks(new)
+        for i in 0..<max(was.count, now.count) {
+            let a = i < was.count ? was[i] : ("", [])
+            let b = i < now.count ? now[i] : ("", [])
+            guard a.0 != b.0 || a.1 != b.1 else { continue }
+            if a.0 != b.0 { return "it was priced with the tariff of \(a.0.isEmpty ? "no days" : a.0), the file now gives \(b.0.isEmpty ? "none" : b.0)" }
+            let removed = a.1.filter { !b.1.contains($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
+            let added = b.1.filter { !a.1.contains($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
+            return "the tariff of \(a.0.dropLast()) was \(removed.joined(separator: "; ")), the file now says \(added.joined(separator: "; "))"
         }
-        return files
-    }
-
-    /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
-    /// thread takes the next member until none are left.
-    private static func writeWorkbooks(
-        _ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
-        issuedOn: LocalDate?, stems: [String], directory: String, threads: Int
-    ) throws {
-        let failure = Mutex<(any Error)?>(nil)
-        let next = Atomic<Int>(0)
-        let work = { @Sendable in
-            while true {
-                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard k < members.count, failure.withLock({ $0 == nil }) else { return }
-                let i = members[k]
-                let path = directory + "/" + stems[i] + ".xlsx"
-                do {
-                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn, series: series).write(
-                        to: path + ".part")
-                    try rename(path + ".part", to: path)
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                    try? FileManager.default.removeItem(atPath: path + ".part")
-                    return
-                }
-            }
-        }
-        let done = DispatchGroup()
-        for _ in 0..<max(0, min(threads, members.count) - 1) {
-            done.enter()
-            let thread = Thread {
-                work()
-                done.leave()
-            }
-            thread.name = "energy xlsx writer"
-            thread.start()
-        }
-        work()
-        done.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
-    }
-
-    static func writeAtomically(_ text: String, to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw BillingError.cannotWrite(path, "\(error.localizedDescription)")
-        }
-    }
-
-    static func rename(_ from: String, to path: String) throws {
-        guard Foundation.rename(from, path) == 0 else { throw BillingError.cannotWrite(path, String(cString: strerror(errno))) }
+        return "the tariffs differ"
     }
 }

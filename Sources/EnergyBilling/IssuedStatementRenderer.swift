@@ -21,24 +21,38 @@ public struct IssuedStatementRenderer {
     /// The file of `issued` in `format`. Throws `BillingError.changedSinceFinal` if the data
     /// changed since it was issued (its figures would differ from the issued ones).
     public func render(_ issued: IssuedStatement, as format: BillingRun.Format) throws -> Data {
-        guard let tariff = community.tariff else { throw BillingError.noTariff(community.id) }
+        guard let tariffs = community.tariffs else { throw BillingError.noTariff(community.id) }
         let period = try BillingPeriod(issued.period)
-        let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: period)
+        let billing = BillingRun(store: store, community: community)
+        if issued.kind == .cancellation {
+            // A cancellation shows what was stored when it was issued: no figures needed.
+            let content = try IssuedContent(text: issued.document, number: issued.number)
+            let document = try billing.document(of: issued, content: content, period: period)
+            switch format {
+            case .csv: return Data(StatementCSV.detail(document).utf8)
+            case .pdf: return Data(try StatementPDF(document).render())
+            case .xlsx: return try Self.inMemory(named: "cancellation-\(issued.number)") { try DocumentWorkbook(document: document).write(to: $0) }
+            case .sepa: throw BillingError.cannotWrite(issued.number, "SEPA files are written per billing run, not per statement")
+            }
+        }
+        let figures = try BillingFigures(store: store, community: community, tariffs: tariffs, period: period)
         guard figures.reconciliation.balanced else { throw BillingError.unbalanced(figures.reconciliation) }
         guard let index = figures.statements.firstIndex(where: { $0.member.id == issued.memberID }) else {
             throw BillingError.changedSinceFinal(
                 period.label, ["statement \(issued.number) was issued to member \(issued.memberID), who is no longer in the community file"]
             )
         }
-        let billing = BillingRun(store: store, community: community)
         guard billing.fingerprint(figures, index) == issued.fingerprint else {
             throw BillingError.changedSinceFinal(
                 period.label, ["statement \(issued.number) (member \(issued.memberID)): its figures differ from the issued ones"])
         }
         let issuedOn = community.calendar.localDate(containing: issued.issuedAt)
+        let document = StatementDocument(
+            figures: figures, memberIndex: index, kind: .statement, number: issued.number, issuedOn: issuedOn, reference: issued.reference)
         switch format {
-        case .csv:
-            return Data(StatementCSV.detail(figures.statements[index], number: issued.number, currency: tariff.currency).utf8)
+        case .sepa: throw BillingError.cannotWrite(issued.number, "SEPA files are written per billing run, not per statement")
+        case .csv: return Data(StatementCSV.detail(document).utf8)
+        case .pdf: return Data(try StatementPDF(document).render())
         case .xlsx:
             let series = try QuarterHourSeries(
                 store: store, figures: figures, points: figures.pointIndices(of: figures.statements[index].member))

@@ -32,10 +32,4 @@ struct QuarterHourSeries {
         }
         self.values = values
     }
-
-    /// Per quarter hour of `range`: the index of the tariff window whose prices apply.
-    static func windows(of range: Range<QuarterHour>, tariff: Tariff, calendar: LocalCalendar) -> [UInt8] {
-        var offsets = calendar.offsetCache()
-        return range.map { UInt8(tariff.windowIndex(of: $0, offsets: &offsets)) }
-    }
 }

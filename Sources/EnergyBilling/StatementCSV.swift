@@ -6,14 +6,14 @@ import Foundation
 /// decimals, money with two).
 ///
 /// ```swift
-/// let text = StatementCSV.accounting(figures, numbers: result.numbers, issuedOn: result.issuedOn)
+/// let text = StatementCSV.detail(StatementDocument(figures: figures, memberIndex: 0, kind: .statement, number: "2026-0001", issuedOn: day))
 /// ```
 public enum StatementCSV {
-    /// One row per member and statement, for the treasurer's accounting.
+    /// One row per document (statement, cancelled statement, cancellation), for the treasurer's accounting.
     public static let accountingColumns = [
-        "statement_number", "status", "issued_on", "community", "period", "from", "to", "member_id", "member_name", "currency",
-        "community_energy_kwh", "energy_taken_kwh", "community_energy_net", "generation_credit_net", "member_fee_net",
-        "net", "vat", "total", "missing_quarter_hours", "dso_quarter_hours",
+        "statement_number", "status", "reference", "issued_on", "community", "period", "from", "to", "member_id", "member_name",
+        "currency", "community_energy_kwh", "energy_taken_kwh", "community_energy_net", "generation_credit_net", "member_fee_net",
+        "net", "vat", "total", "missing_quarter_hours", "dso_quarter_hours", "reason",
     ]
 
     /// One row per line of one member's statement.
@@ -22,13 +22,25 @@ public enum StatementCSV {
         "vat_base", "amount", "currency",
     ]
 
-    /// `numbers[i]` is the statement number of `figures.statements[i]` (nil in a preview). Rows
-    /// are in statement-number order (numbered statements first), so reordering the members in the
-    /// community file does not change the file of an issued run.
-    public static func accounting(_ figures: BillingFigures, numbers: [String?], issuedOn: LocalDate? = nil) -> String {
+    /// A row of the accounting CSV.
+    struct Entry {
+        var number: String?
+        /// `preview`, `final`, `cancelled` or `cancellation`.
+        var status: String
+        /// A cancellation: the cancelled number; a reissue: the number it replaces.
+        var reference: String?
+        var reason: String?
+        var issuedOn: LocalDate?
+        var memberID: String
+        var content: IssuedContent
+    }
+
+    /// Rows in number order (numbered documents first, previews in file order), so reordering
+    /// the members in the community file does not change the file of an issued run.
+    static func accounting(community: Community, period: BillingPeriod, _ entries: [Entry]) -> String {
         var out = row(accountingColumns)
-        let order = figures.statements.indices.sorted { a, b in
-            switch (numbers[a], numbers[b]) {
+        let order = entries.indices.sorted { a, b in
+            switch (entries[a].number, entries[b].number) {
             case let (x?, y?): return x < y
             case (.some, nil): return true
             case (nil, .some): return false
@@ -36,39 +48,36 @@ public enum StatementCSV {
             }
         }
         for i in order {
-            let statement = figures.statements[i]
-            func sum(_ kind: LineKind) -> Money { statement.lines.filter { $0.kind == kind }.reduce(.zero) { $0 + $1.amount } }
-            var received: Int64 = 0
-            var taken: Int64 = 0
-            for p in statement.points {
-                if p.point.direction == .consumption { received += p.totals.shared } else { taken += p.totals.shared }
-            }
+            let e = entries[i]
+            let c = e.content
             out += row([
-                numbers[i] ?? "", numbers[i] == nil ? "preview" : "final", numbers[i] == nil ? "" : issuedOn?.description ?? "",
-                figures.community.id, figures.period.label,
-                figures.period.from.description, figures.period.to.adding(days: -1).description, statement.member.id,
-                statement.member.name, figures.tariff.currency,
-                Energy.kilowattHoursText(received), Energy.kilowattHoursText(taken),
-                sum(.communityEnergy).text, sum(.generationCredit).text, sum(.memberFee).text,
-                statement.net.text, statement.vat.text, statement.total.text, String(statement.missingQuarterHours),
-                String(statement.gridOperatorQuarterHours),
+                e.number ?? "", e.status, e.reference ?? "", e.issuedOn?.description ?? "", community.id, period.label,
+                period.from.description, period.to.adding(days: -1).description, e.memberID, c.memberName, c.currency,
+                Energy.kilowattHoursText(c.energy(.communityEnergy)), Energy.kilowattHoursText(c.energy(.generationCredit)),
+                c.amount(.communityEnergy).text, c.amount(.generationCredit).text, c.amount(.memberFee).text,
+                Money(cents: c.netCents).text, Money(cents: c.vatCents).text, Money(cents: c.totalCents).text,
+                String(c.missingQuarterHours), String(c.gridOperatorQuarterHours), e.reason ?? "",
             ])
         }
         return out
     }
 
-    public static func detail(_ statement: MemberStatement, number: String?, currency: String) -> String {
+    /// The lines of one document (a cancellation's negated).
+    public static func detail(_ document: StatementDocument) -> String {
         var out = row(detailColumns)
-        for line in statement.lines {
+        let number = document.number ?? ""
+        let member = document.member.id
+        let currency = document.currency
+        for line in document.lines {
             out += row([
-                number ?? "", statement.member.id, line.text, line.kind.rawValue, line.zaehlpunkt?.description ?? "", line.window ?? "",
+                number, member, line.text, line.kind.rawValue, line.zaehlpunkt?.description ?? "", line.window ?? "",
                 line.energy.map { Energy.kilowattHoursText($0.milliwattHours) } ?? "", line.price?.text ?? "",
                 line.rate?.text ?? "", line.base?.text ?? "", line.amount.text, currency,
             ])
         }
-        out += row([number ?? "", statement.member.id, "Net", "net", "", "", "", "", "", "", statement.net.text, currency])
-        out += row([number ?? "", statement.member.id, "VAT", "vat_total", "", "", "", "", "", "", statement.vat.text, currency])
-        out += row([number ?? "", statement.member.id, "Total", "total", "", "", "", "", "", "", statement.total.text, currency])
+        out += row([number, member, "Net", "net", "", "", "", "", "", "", document.net.text, currency])
+        out += row([number, member, "VAT", "vat_total", "", "", "", "", "", "", document.vat.text, currency])
+        out += row([number, member, "Total", "total", "", "", "", "", "", "", document.total.text, currency])
         return out
     }
 

@@ -93,7 +93,7 @@ public struct StatementDocument: Sendable {
         }
         self.init(
             kind: kind, number: number, issuedOn: issuedOn, reference: reference, reason: reason, community: figures.community,
-            member: statement.member, period: figures.period, currency: figures.tariff.currency,
+            member: statement.member, period: figures.period, currency: figures.currency,
             lines: statement.lines.map { line in
                 var line = line
                 line.amount = Money(cents: sign * line.amount.cents)

@@ -98,7 +98,7 @@ struct StatementWorkbook {
         try s.write(row, 3, "per \(statement.allocationNote)")
         row += 1
         try s.write(row, 0, "Currency")
-        try s.write(row, 1, figures.tariff.currency)
+        try s.write(row, 1, figures.currency)
         row += 1
         row += 1
 

@@ -13,8 +13,13 @@ public struct Community: Sendable {
     /// Where the plants are, for the simulator's sun; Vienna if not given.
     public var site: Site
     public var members: [Member]
-    /// What members pay and are paid (the `tariffs:` block); nil if the file has none.
-    public var tariff: Tariff?
+    /// What members pay and are paid over time (the `tariffs:` block); nil if the file has none.
+    public var tariffs: TariffSchedule?
+    /// The newest tariff; setting one replaces the schedule with that single tariff.
+    public var tariff: Tariff? {
+        get { tariffs?.tariffs.last }
+        set { tariffs = newValue.map { TariffSchedule(single: $0) } }
+    }
     /// The community's EC-ID at the grid operator (33 characters, like a Zaehlpunkt), if the
     /// community file names it: grid-operator files for another EC-ID are refused.
     public var ecid: String?
@@ -40,7 +45,7 @@ public struct Community: Sendable {
         self.allocationKey = allocationKey
         self.site = site
         self.members = members
-        self.tariff = tariff
+        self.tariffs = tariff.map { TariffSchedule(single: $0) }
         meteringPoints = members.flatMap(\.meteringPoints)
         var index: [PointKey: Int] = [:]
         for (i, point) in meteringPoints.enumerated() { index[point.key] = index[point.key] ?? i }

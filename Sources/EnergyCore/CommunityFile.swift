@@ -167,8 +167,8 @@ struct NodeReader {
         if key == .static && staticTotal > 1_000_000 {
             throw fail(membersNode, "members", "static shares add up to \(Double(staticTotal) / 10_000) %, more than 100 %")
         }
-        let tariff = try top["tariffs"].map { try self.tariff($0, "tariffs") }
-        var community = Community(id: id, name: name, calendar: calendar, allocationKey: key, site: site, members: members, tariff: tariff)
+        var community = Community(id: id, name: name, calendar: calendar, allocationKey: key, site: site, members: members)
+        community.tariffs = try top["tariffs"].map { try schedule($0) }
         if let ecid = try optionalText(c, "ecid", "community") {
             // An EC-ID has a Zaehlpunkt's shape: AT and 31 characters of 0-9A-Z.
             do { _ = try Zaehlpunkt(ecid) } catch { throw fail(c["ecid"], "community.ecid", "'\(ecid)' is not an EC-ID: \(error)") }
@@ -190,8 +190,28 @@ struct NodeReader {
         return Percentage(basisPoints: value)
     }
 
+    static let tariffKeys: Set<String> = ["validFrom", "currency", "consumption", "generation", "memberFee", "vat", "timeOfUse"]
+
+    /// `tariffs:` as one mapping (a tariff valid from the beginning) or a list of tariffs with `validFrom`.
+    func schedule(_ node: Node) throws -> TariffSchedule {
+        guard case let .sequence(list) = node else { return try TariffSchedule([tariff(node, "tariffs")]) }
+        guard !list.isEmpty else { throw fail(node, "tariffs", "expected a tariff or a non-empty list of tariffs with validFrom dates") }
+        let tariffs = try list.enumerated().map { i, item in try tariff(item, "tariffs[\(i)]") }
+        do { return try TariffSchedule(tariffs) } catch {
+            let i = error.index ?? 0
+            let m = try mapping(list[i], "tariffs[\(i)]", allowed: Self.tariffKeys)
+            throw fail(m["validFrom"] ?? m["currency"] ?? list[i], "tariffs[\(i)]", error.message)
+        }
+    }
+
     func tariff(_ node: Node, _ path: String) throws -> Tariff {
-        let t = try mapping(node, path, allowed: ["currency", "consumption", "generation", "memberFee", "vat", "timeOfUse"])
+        let t = try mapping(node, path, allowed: Self.tariffKeys)
+        var validFrom: LocalDate?
+        if let fromText = try optionalText(t, "validFrom", path) {
+            do { validFrom = try LocalDate(fromText) } catch {
+                throw fail(t["validFrom"], "\(path).validFrom", "'\(fromText)' is not a date (YYYY-MM-DD): \(error)")
+            }
+        }
         let currency = try optionalText(t, "currency", path) ?? "EUR"
         guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw fail(t["currency"], "\(path).currency", "'\(currency)' is not a currency code (three capitals, e.g. EUR)")
@@ -274,7 +294,7 @@ struct NodeReader {
         do {
             return try Tariff(
                 currency: currency, consumptionPrice: consumption, generationPrice: generation, memberFee: fee,
-                memberFeePeriod: feePeriod, vat: vat, timeOfUse: windows)
+                memberFeePeriod: feePeriod, vat: vat, timeOfUse: windows, validFrom: validFrom)
         } catch {
             if let index = error.index, case let .sequence(list) = t["timeOfUse"] {
                 throw fail(list[index], "\(path).timeOfUse[\(index)]", error.message)

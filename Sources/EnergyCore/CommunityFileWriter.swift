@@ -45,7 +45,7 @@ extension CommunityFile {
                 out += "      - {\(fields.joined(separator: ", "))}\n"
             }
         }
-        if let tariff = community.tariff { out += render(tariff) }
+        if let tariffs = community.tariffs { out += render(tariffs) }
         return out
     }
 
@@ -54,21 +54,32 @@ extension CommunityFile {
             + "country: \(address.country)}"
     }
 
-    static func render(_ tariff: Tariff) -> String {
-        var out = "tariffs:\n"
-        out += "  currency: \(tariff.currency)\n"
-        out += "  consumption: \(tariff.consumptionPrice.text)\n"
-        out += "  generation: \(tariff.generationPrice.text)\n"
-        out += "  memberFee: {amount: \(tariff.memberFee.text), per: \(tariff.memberFeePeriod.rawValue)}\n"
-        out +=
-            "  vat: {consumption: \(tariff.vat.consumption.text), generation: \(tariff.vat.generation.text), "
-            + "memberFee: \(tariff.vat.memberFee.text)}\n"
+    /// The `tariffs:` block: a mapping for one tariff valid from the beginning, else a list.
+    public static func render(_ schedule: TariffSchedule) -> String {
+        if schedule.tariffs.count == 1, let tariff = schedule.tariffs.first, tariff.validFrom == nil {
+            return "tariffs:\n" + render(tariff, indent: "  ", first: "  ")
+        }
+        return "tariffs:\n" + schedule.tariffs.map { render($0, indent: "    ", first: "  - ") }.joined()
+    }
+
+    /// One tariff's keys; `first` starts its first line (a list item's `- `).
+    public static func render(_ tariff: Tariff, indent: String, first: String) -> String {
+        var lines: [String] = []
+        if let from = tariff.validFrom { lines.append("validFrom: \(from)") }
+        lines.append("currency: \(tariff.currency)")
+        lines.append("consumption: \(tariff.consumptionPrice.text)")
+        lines.append("generation: \(tariff.generationPrice.text)")
+        lines.append("memberFee: {amount: \(tariff.memberFee.text), per: \(tariff.memberFeePeriod.rawValue)}")
+        lines.append(
+            "vat: {consumption: \(tariff.vat.consumption.text), generation: \(tariff.vat.generation.text), "
+                + "memberFee: \(tariff.vat.memberFee.text)}")
+        var out = lines.enumerated().map { ($0.offset == 0 ? first : indent) + $0.element + "\n" }.joined()
         if !tariff.timeOfUse.isEmpty {
-            out += "  timeOfUse:\n"
+            out += indent + "timeOfUse:\n"
             for window in tariff.timeOfUse {
                 let days = window.days.sorted().map { TariffWindow.weekdayNames[$0 - 1] }.joined(separator: ", ")
                 out +=
-                    "    - {name: \(quoted(window.name)), days: [\(days)], from: \"\(TariffWindow.clock(window.fromMinute))\", "
+                    indent + "  - {name: \(quoted(window.name)), days: [\(days)], from: \"\(TariffWindow.clock(window.fromMinute))\", "
                     + "to: \"\(TariffWindow.clock(window.toMinute))\", consumption: \(window.consumptionPrice.text), "
                     + "generation: \(window.generationPrice.text)}\n"
             }

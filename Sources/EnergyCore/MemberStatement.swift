@@ -6,7 +6,7 @@
 /// Charges are positive, credits (energy the community took from the member's plants) negative;
 /// a negative total is what the community pays the member.
 /// ```swift
-/// let statement = MemberStatement(member: m, points: figures, tariff: tariff, months: 1)
+/// let statement = MemberStatement(member: m, points: figures, pricing: try PeriodPricing(schedule, period: period))
 /// statement.total.text   // "12.34"
 /// ```
 public struct MemberStatement: Sendable, Equatable {
@@ -17,48 +17,57 @@ public struct MemberStatement: Sendable, Equatable {
     public var vat: Money
     public var total: Money
 
-    public init(member: Member, points: [PointFigures], tariff: Tariff, months: Int) {
+    /// Lines per metering point and price slot with energy (a tariff valid on part of the period
+    /// gives its own lines, with their days), the member fee per tariff, then one VAT line per kind
+    /// of line and rate.
+    public init(member: Member, points: [PointFigures], pricing: PeriodPricing) {
         self.member = member
         self.points = points
         var lines: [StatementLine] = []
+        let single = pricing.slots.count == 1
         for point in points {
             let consumer = point.point.direction == .consumption
-            for (w, window) in tariff.windows.enumerated() where w < point.sharedPerWindow.count {
+            for (w, slot) in pricing.slots.enumerated() where w < point.sharedPerWindow.count {
                 let energy = Energy(milliwattHours: point.sharedPerWindow[w])
-                guard energy != .zero || tariff.windows.count == 1 else { continue }
-                let price = consumer ? window.consumptionPrice : window.generationPrice
+                guard energy != .zero || single else { continue }
+                let price = consumer ? slot.window.consumptionPrice : slot.window.generationPrice
                 let amount = Money.amount(of: energy, at: price)
                 lines.append(
                     StatementLine(
                         kind: consumer ? .communityEnergy : .generationCredit, zaehlpunkt: point.point.zaehlpunkt,
-                        window: tariff.windows.count == 1 ? nil : window.name, energy: energy, price: price,
-                        rate: nil, amount: consumer ? amount : -amount))
+                        window: slot.label, energy: energy, price: price, rate: consumer ? slot.vat.consumption : slot.vat.generation,
+                        amount: consumer ? amount : -amount, days: slot.days))
             }
         }
-        let fee = tariff.memberFee(months: months)
-        if fee != .zero {
-            lines.append(StatementLine(kind: .memberFee, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: nil, amount: fee))
-        }
-        var vatLines: [StatementLine] = []
-        for (kind, rate) in [
-            (LineKind.communityEnergy, tariff.vat.consumption), (.generationCredit, tariff.vat.generation),
-            (.memberFee, tariff.vat.memberFee),
-        ] {
-            let base = lines.filter { $0.kind == kind }
-            guard !base.isEmpty else { continue }
-            let sum = base.reduce(Money.zero) { $0 + $1.amount }
-            vatLines.append(
+        for fee in pricing.fees where fee.amount != .zero {
+            lines.append(
                 StatementLine(
-                    kind: .vat, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: rate,
-                    amount: Money.percentage(rate, of: sum), vatOn: kind, base: sum))
+                    kind: .memberFee, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: fee.rate, amount: fee.amount, days: fee.days))
         }
+        // VAT per kind of line and rate (a tariff change may change the rate), on the sum of
+        // that group's rounded lines.
+        var vatLines: [StatementLine] = []
+        for kind in [LineKind.communityEnergy, .generationCredit, .memberFee] {
+            var rates: [Percentage] = []
+            for line in lines where line.kind == kind {
+                if let rate = line.rate, !rates.contains(rate) { rates.append(rate) }
+            }
+            for rate in rates {
+                let sum = lines.filter { $0.kind == kind && $0.rate == rate }.reduce(Money.zero) { $0 + $1.amount }
+                vatLines.append(
+                    StatementLine(
+                        kind: .vat, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: rate,
+                        amount: Money.percentage(rate, of: sum), vatOn: kind, base: sum))
+            }
+        }
+        // The rate was only the grouping key of the priced lines; they show no rate of their own.
+        for i in lines.indices { lines[i].rate = nil }
         net = lines.reduce(.zero) { $0 + $1.amount }
         vat = vatLines.reduce(.zero) { $0 + $1.amount }
         total = net + vat
         self.lines = lines + vatLines
     }
 
-    /// Quarter hours missing over all of the member's points.
     public var missingQuarterHours: Int { points.reduce(0) { $0 + $1.totals.expectedIntervals - $1.totals.intervals } }
 
     /// Quarter hours (over all of the member's points, with a reading) whose community share is

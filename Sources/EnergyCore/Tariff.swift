@@ -23,6 +23,8 @@ public struct Tariff: Sendable, Equatable {
     public var vat: VATRates
     /// The time-of-use windows as written; empty means one all-day window at the base prices.
     public var timeOfUse: [TariffWindow]
+    /// The first local day this tariff applies to (nil: from the beginning); see `TariffSchedule`.
+    public var validFrom: LocalDate?
 
     /// The windows prices are looked up in (never empty).
     public let windows: [TariffWindow]
@@ -34,8 +36,9 @@ public struct Tariff: Sendable, Equatable {
     public init(
         currency: String = "EUR", consumptionPrice: EnergyPrice, generationPrice: EnergyPrice,
         memberFee: Money = .zero, memberFeePeriod: FeePeriod = .month, vat: VATRates = VATRates(),
-        timeOfUse: [TariffWindow] = []
+        timeOfUse: [TariffWindow] = [], validFrom: LocalDate? = nil
     ) throws(TariffError) {
+        self.validFrom = validFrom
         self.currency = currency
         self.consumptionPrice = consumptionPrice
         self.generationPrice = generationPrice
@@ -94,7 +97,7 @@ public struct Tariff: Sendable, Equatable {
     public static func == (lhs: Tariff, rhs: Tariff) -> Bool {
         lhs.currency == rhs.currency && lhs.consumptionPrice == rhs.consumptionPrice && lhs.generationPrice == rhs.generationPrice
             && lhs.memberFee == rhs.memberFee && lhs.memberFeePeriod == rhs.memberFeePeriod && lhs.vat == rhs.vat
-            && lhs.timeOfUse == rhs.timeOfUse
+            && lhs.timeOfUse == rhs.timeOfUse && lhs.validFrom == rhs.validFrom
     }
 
     /// The member fee for a period of `months` whole months: per month × months, or a yearly fee

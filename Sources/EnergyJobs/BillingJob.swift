@@ -33,4 +33,18 @@ public struct BillingJob {
             return (result, summary)
         }
     }
+
+    /// Cancels an issued statement (Storno), recorded in the job log as `bill`.
+    public func cancel(_ options: BillingRun.CancelOptions) throws -> BillingRun.CancelResult {
+        let what = "cancel \(options.number)"
+        return try runner.run(BillingRun.commandName, community: community.id, failure: JobSummary(message: "\(what): ")) { _ in
+            var billing = BillingRun(store: store, community: community)
+            billing.clock = runner.clock
+            let result = try billing.cancel(options)
+            let summary = JobSummary(
+                firstDay: result.cancelled.from, lastDay: result.cancelled.to.adding(days: -1),
+                message: "\(what): cancellation \(result.cancellation.number) of \(result.cancelled.period), member \(result.cancelled.memberID)")
+            return (result, summary)
+        }
+    }
 }

@@ -159,6 +159,52 @@ enum SQLiteSchema {
                    r.intervals, r.expected_intervals, r.dso_intervals
             FROM rollups_month r LEFT JOIN metering_points mp ON mp.id = r.point;
         """,
+        // 6: cancellations and reissues. A statement row is a document: a statement or a
+        // cancellation (Storno) of one, with the number it refers to (a cancellation: the
+        // cancelled statement; a reissue: the statement it replaces), the cancellation's reason,
+        // the tariff text it was priced with and its lines as issued (so a cancellation negates
+        // what was sent, not today's figures). A member may now have several statements of a
+        // period, but only one that was not a reissue, one cancellation per statement and one
+        // reissue per cancelled statement. Rows stay immutable; "cancelled" is derived. Which
+        // statement first collected under a direct-debit mandate (SEPA FRST, then RCUR).
+        """
+        CREATE TABLE statements_v6 (
+            community TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence > 0),
+            period TEXT NOT NULL,
+            first_day TEXT NOT NULL,
+            end_day TEXT NOT NULL,
+            member TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            incomplete INTEGER NOT NULL,
+            issued_at INTEGER NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'statement' CHECK (kind IN ('statement', 'cancellation')),
+            reference TEXT,                    -- a statement number, see above
+            reason TEXT,                       -- cancellations only
+            pricing TEXT NOT NULL DEFAULT '',  -- the tariffs it was priced with ('' before version 6)
+            document TEXT NOT NULL DEFAULT '', -- its lines and totals as issued ('' before version 6)
+            PRIMARY KEY (community, year, sequence)
+        ) WITHOUT ROWID;
+        INSERT INTO statements_v6 (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at)
+            SELECT community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at FROM statements;
+        DROP TABLE statements;
+        ALTER TABLE statements_v6 RENAME TO statements;
+        CREATE INDEX statements_by_period ON statements (community, first_day);
+        CREATE UNIQUE INDEX statements_first_issue ON statements (community, period, member)
+            WHERE kind = 'statement' AND reference IS NULL;
+        CREATE UNIQUE INDEX statements_one_per_reference ON statements (community, kind, reference) WHERE reference IS NOT NULL;
+        CREATE TRIGGER statements_are_immutable_update BEFORE UPDATE ON statements
+            BEGIN SELECT RAISE(ABORT, 'issued statements are immutable'); END;
+        CREATE TRIGGER statements_are_immutable_delete BEFORE DELETE ON statements
+            BEGIN SELECT RAISE(ABORT, 'issued statements are immutable'); END;
+        CREATE TABLE mandate_collections (
+            community TEXT NOT NULL,
+            mandate TEXT NOT NULL,
+            first_statement TEXT NOT NULL,     -- the statement number collected with sequence type FRST
+            PRIMARY KEY (community, mandate)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -31,7 +31,8 @@ extension SQLiteStore {
     public func issuedStatements(community: String, from: LocalDate, to: LocalDate) throws -> [IssuedStatement] {
         let statement = try db.prepare(
             """
-            SELECT year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at FROM statements
+            SELECT year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at,
+                   kind, reference, reason, pricing, document FROM statements
             WHERE community = ?1 AND first_day < ?3 AND end_day > ?2 ORDER BY year, sequence
             """)
         try statement.bind([.text(community), .text(from.description), .text(to.description)])
@@ -41,12 +42,20 @@ extension SQLiteStore {
                 throw SQLiteError(
                     code: 0, message: "statement \(statement.int64(0))-\(statement.int64(1)) has a malformed period", context: "statements")
             }
-            issued.append(
-                IssuedStatement(
-                    community: community, year: Int(statement.int64(0)), sequence: Int(statement.int64(1)),
-                    period: statement.text(2), from: first, to: end, memberID: statement.text(5),
-                    fingerprint: statement.text(6), incomplete: statement.int64(7) != 0,
-                    issuedAt: statement.int64(8)))
+            var row = IssuedStatement(
+                community: community, year: Int(statement.int64(0)), sequence: Int(statement.int64(1)),
+                period: statement.text(2), from: first, to: end, memberID: statement.text(5),
+                fingerprint: statement.text(6), incomplete: statement.int64(7) != 0,
+                issuedAt: statement.int64(8))
+            guard let kind = IssuedStatement.Kind(rawValue: statement.text(9)) else {
+                throw SQLiteError(code: 0, message: "statement \(row.number) has an unknown kind '\(statement.text(9))'", context: "statements")
+            }
+            row.kind = kind
+            row.reference = statement.isNull(10) ? nil : statement.text(10)
+            row.reason = statement.isNull(11) ? nil : statement.text(11)
+            row.pricing = statement.text(12)
+            row.document = statement.text(13)
+            issued.append(row)
         }
         return issued
     }
@@ -65,14 +74,32 @@ extension SQLiteStore {
     public func insertStatements(_ statements: [IssuedStatement]) throws {
         let insert = try db.prepare(
             """
-            INSERT INTO statements (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            INSERT INTO statements (community, year, sequence, period, first_day, end_day, member, fingerprint, incomplete, issued_at,
+                                    kind, reference, reason, pricing, document)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """)
         for s in statements {
             try insert.run([
                 .text(s.community), .integer(Int64(s.year)), .integer(Int64(s.sequence)), .text(s.period), .text(s.from.description),
                 .text(s.to.description), .text(s.memberID), .text(s.fingerprint), .integer(s.incomplete ? 1 : 0), .integer(s.issuedAt),
+                .text(s.kind.rawValue), s.reference.map { .text($0) } ?? .null, s.reason.map { .text($0) } ?? .null, .text(s.pricing),
+                .text(s.document),
             ])
+        }
+    }
+
+    public func firstCollections(community: String, mandates: [String: String]) throws -> [String: String] {
+        try db.transaction {
+            let insert = try db.prepare("INSERT OR IGNORE INTO mandate_collections (community, mandate, first_statement) VALUES (?1, ?2, ?3)")
+            let select = try db.prepare("SELECT first_statement FROM mandate_collections WHERE community = ?1 AND mandate = ?2")
+            var first: [String: String] = [:]
+            for (mandate, number) in mandates.sorted(by: { $0.key < $1.key }) {
+                try insert.run([.text(community), .text(mandate), .text(number)])
+                try select.bind([.text(community), .text(mandate)])
+                if try select.step() { first[mandate] = select.text(0) }
+                select.reset()
+            }
+            return first
         }
     }
 

@@ -57,7 +57,7 @@ import Testing
         let member = Member(id: "A", name: "A", meteringPoints: [point])
         let statement = MemberStatement(
             member: member, points: [PointFigures(point: point, totals: totals, sharedPerWindow: [1_728_000_000])],
-            tariff: tariff, months: 1)
+            pricing: PeriodPricing(tariff, period: try BillingPeriod("2026-10")))
         #expect(statement.lines.map(\.amount.text) == ["213.24", "3.00", "42.65", "0.60"])
         #expect(statement.net.text == "216.24" && statement.vat.text == "43.25" && statement.total.text == "259.49")
         #expect(

@@ -20,11 +20,19 @@ extension MongoStore {
             else {
                 throw MongoError(server: pool.server, code: 0, message: "statement \(doc.string("_id") ?? "?") is malformed")
             }
-            issued.append(
-                IssuedStatement(
-                    community: community, year: Int(year), sequence: Int(sequence), period: doc.string("period") ?? "",
-                    from: first, to: end, memberID: doc.string("member") ?? "", fingerprint: doc.string("fingerprint") ?? "",
-                    incomplete: (doc.int64("incomplete") ?? 0) != 0, issuedAt: (doc.int64("issued_at") ?? 0) / 1000))
+            var row = IssuedStatement(
+                community: community, year: Int(year), sequence: Int(sequence), period: doc.string("period") ?? "",
+                from: first, to: end, memberID: doc.string("member") ?? "", fingerprint: doc.string("fingerprint") ?? "",
+                incomplete: (doc.int64("incomplete") ?? 0) != 0, issuedAt: (doc.int64("issued_at") ?? 0) / 1000)
+            guard let kind = IssuedStatement.Kind(rawValue: doc.string("kind") ?? "statement") else {
+                throw MongoError(server: pool.server, code: 0, message: "statement \(row.number) has an unknown kind '\(doc.string("kind") ?? "")'")
+            }
+            row.kind = kind
+            row.reference = doc.string("reference")
+            row.reason = doc.string("reason")
+            row.pricing = doc.string("pricing") ?? ""
+            row.document = doc.string("document") ?? ""
+            issued.append(row)
         }
         return issued
     }
@@ -57,13 +65,16 @@ extension MongoStore {
         guard let first = statements.first else { return }
         let insert = try db.bulk("statements", session: numberingSession)
         for s in statements {
-            try insert.insert(
-                BSONDocument([
-                    "_id": .string("\(s.community)/\(s.year)/\(s.sequence)"), "community": .string(s.community),
-                    "year": .int64(Int64(s.year)), "sequence": .int64(Int64(s.sequence)), "period": .string(s.period),
-                    "first_day": .string(s.from.description), "end_day": .string(s.to.description), "member": .string(s.memberID),
-                    "fingerprint": .string(s.fingerprint), "incomplete": .int32(s.incomplete ? 1 : 0), "issued_at": Self.date(s.issuedAt),
-                ]))
+            let document = BSONDocument([
+                "_id": .string("\(s.community)/\(s.year)/\(s.sequence)"), "community": .string(s.community),
+                "year": .int64(Int64(s.year)), "sequence": .int64(Int64(s.sequence)), "period": .string(s.period),
+                "first_day": .string(s.from.description), "end_day": .string(s.to.description), "member": .string(s.memberID),
+                "fingerprint": .string(s.fingerprint), "incomplete": .int32(s.incomplete ? 1 : 0), "issued_at": Self.date(s.issuedAt),
+                "kind": .string(s.kind.rawValue), "pricing": .string(s.pricing), "document": .string(s.document),
+            ])
+            if let reference = s.reference { document.append("reference", .string(reference)) }
+            if let reason = s.reason { document.append("reason", .string(reason)) }
+            try insert.insert(document)
         }
         let result = try insert.execute()
         guard result.duplicateIndices.isEmpty else {
@@ -73,6 +84,27 @@ extension MongoStore {
                     "statement numbers of \(first.community) \(first.year) were taken by another billing run at the same time; run it again"
             )
         }
+    }
+
+    public func firstCollections(community: String, mandates: [String: String]) throws -> [String: String] {
+        guard !mandates.isEmpty else { return [:] }
+        // Insert-if-absent by _id: a mandate already recorded keeps its first statement.
+        let insert = try db.bulk("mandate_collections")
+        for (mandate, number) in mandates.sorted(by: { $0.key < $1.key }) {
+            try insert.insert(
+                BSONDocument([
+                    "_id": .string("\(community)/\(mandate)"), "community": .string(community), "mandate": .string(mandate),
+                    "first_statement": .string(number),
+                ]))
+        }
+        _ = try insert.execute()
+        var first: [String: String] = [:]
+        try db.find("mandate_collections", filter: BSONDocument(["community": .string(community)])) { doc in
+            if let mandate = doc.string("mandate"), mandates[mandate] != nil, let number = doc.string("first_statement") {
+                first[mandate] = number
+            }
+        }
+        return first
     }
 
     // MARK: Benchmark baseline

@@ -1,0 +1,135 @@
+import EnergyCore
+import EnergyStore
+import Foundation
+import Synchronization
+
+// The files of a billing run: statements as CSV, PDF and XLSX (workbooks on several threads),
+// the accounting CSV; each written to a temporary name and renamed, so a killed run leaves no
+// half-written file under a final name.
+extension BillingRun {
+    /// File names: `statement-2026-0001-M001.xlsx` (final), `cancellation-2026-0009-M001.pdf`
+    /// (a cancellation), `preview-2026-10-M001.xlsx` (preview), and one accounting CSV per
+    /// period: `statements-2026-10.csv` / `preview-statements-2026-10.csv`.
+    public static func fileStem(period: BillingPeriod, memberID: String, number: String?, cancellation: Bool = false) -> String {
+        let safeID = String(memberID.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" })
+        guard let number else { return "preview-\(period.label)-\(safeID)" }
+        return (cancellation ? "cancellation-" : "statement-") + "\(number)-\(safeID)"
+    }
+
+    static func accountingName(_ period: BillingPeriod, final: Bool) -> String {
+        (final ? "" : "preview-") + "statements-\(period.label).csv"
+    }
+
+    func write(_ figures: BillingFigures, documents: [StatementDocument], entries: [StatementCSV.Entry], options: Options) throws -> [String] {
+        let directory = options.directory
+        var files: [String] = []
+        let stems = documents.map { Self.fileStem(period: options.period, memberID: $0.member.id, number: $0.number) }
+        let members = figures.statements.indices.filter {
+            options.onlyMember == nil || figures.statements[$0].member.id == options.onlyMember
+        }
+        if options.formats.contains(.csv) {
+            if options.onlyMember == nil {
+                let path = directory + "/" + Self.accountingName(options.period, final: options.mode == .final)
+                try Self.writeAtomically(StatementCSV.accounting(community: community, period: options.period, entries), to: path)
+                files.append(path)
+            }
+            for i in members {
+                let path = directory + "/" + stems[i] + ".csv"
+                try Self.writeAtomically(StatementCSV.detail(documents[i]), to: path)
+                files.append(path)
+            }
+        }
+        if options.formats.contains(.pdf) {
+            for i in members {
+                let path = directory + "/" + stems[i] + ".pdf"
+                try Self.writeAtomically(Data(try StatementPDF(documents[i]).render()), to: path)
+                files.append(path)
+            }
+        }
+        if options.formats.contains(.xlsx) {
+            let numbers = documents.map(\.number)
+            let issuedOn = documents.map(\.issuedOn)
+            // The quarter-hour series are loaded for a batch of members at a time, so a year of a
+            // large community does not have to fit in memory at once.
+            let perPoint = max(1, figures.quarterHours.count * 16)
+            let pointsPerBatch = max(1, options.seriesBudgetBytes / perPoint)
+            var batches: [[Int]] = []
+            var current: [Int] = []
+            var currentPoints = 0
+            for i in members {
+                let n = figures.pointIndices(of: figures.statements[i].member).count
+                if !current.isEmpty && currentPoints + n > pointsPerBatch {
+                    batches.append(current)
+                    current = []
+                    currentPoints = 0
+                }
+                current.append(i)
+                currentPoints += n
+            }
+            if !current.isEmpty { batches.append(current) }
+            for batch in batches {
+                let series = try QuarterHourSeries(
+                    store: store, figures: figures,
+                    points: batch.flatMap { figures.pointIndices(of: figures.statements[$0].member) })
+                try Self.writeWorkbooks(
+                    batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
+                    directory: directory, threads: options.threads)
+            }
+            files += members.map { directory + "/" + stems[$0] + ".xlsx" }
+        }
+        return files
+    }
+
+
+    /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
+    /// thread takes the next member until none are left.
+    private static func writeWorkbooks(
+        _ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
+        issuedOn: [LocalDate?], stems: [String], directory: String, threads: Int
+    ) throws {
+        let failure = Mutex<(any Error)?>(nil)
+        let next = Atomic<Int>(0)
+        let work = { @Sendable in
+            while true {
+                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard k < members.count, failure.withLock({ $0 == nil }) else { return }
+                let i = members[k]
+                let path = directory + "/" + stems[i] + ".xlsx"
+                do {
+                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn[i], series: series).write(
+                        to: path + ".part")
+                    try rename(path + ".part", to: path)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    try? FileManager.default.removeItem(atPath: path + ".part")
+                    return
+                }
+            }
+        }
+        let done = DispatchGroup()
+        for _ in 0..<max(0, min(threads, members.count) - 1) {
+            done.enter()
+            let thread = Thread {
+                work()
+                done.leave()
+            }
+            thread.name = "energy xlsx writer"
+            thread.start()
+        }
+        work()
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    static func writeAtomically(_ text: String, to path: String) throws { try writeAtomically(Data(text.utf8), to: path) }
+
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw BillingError.cannotWrite(path, "\(error.localizedDescription)")
+        }
+    }
+
+    static func rename(_ from: String, to path: String) throws {
+        guard Foundation.rename(from, path) == 0 else { throw BillingError.cannotWrite(path, String(cString: strerror(errno))) }
+    }
+}
