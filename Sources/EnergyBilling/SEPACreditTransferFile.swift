@@ -9,7 +9,7 @@ import EnergyCore
 ///
 /// ```swift
 /// let file = SEPAFile(
-///     messageID: "EEG-2026-10-P", createdAt: 1_793_750_400, initiator: community.name,
+///     messageID: "EEG-2026-10-P", createdAt: 1_793_664_000, initiator: community.name,
 ///     account: SEPAParty(name: community.name, iban: bank.iban, bic: bank.bic),
 ///     date: TargetCalendar.businessDay(onOrAfter: today), transactions: payouts)
 /// if let xml = try SEPACreditTransferFile.xml(file) { try xml.write(toFile: "EEG-2026-10-P.xml", atomically: true, encoding: .utf8) }

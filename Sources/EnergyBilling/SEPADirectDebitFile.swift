@@ -10,7 +10,7 @@ import EnergyCore
 ///
 /// ```swift
 /// let file = SEPAFile(
-///     messageID: "EEG-2026-10", createdAt: 1_793_750_400, initiator: community.name,
+///     messageID: "EEG-2026-10", createdAt: 1_793_664_000, initiator: community.name,
 ///     account: SEPAParty(name: community.name, iban: bank.iban, bic: bank.bic), creditorID: bank.creditorID,
 ///     date: TargetCalendar.adding(businessDays: 2, to: today), transactions: debits)
 /// if let xml = try SEPADirectDebitFile.xml(file) { try xml.write(toFile: "EEG-2026-10.xml", atomically: true, encoding: .utf8) }

@@ -75,9 +75,10 @@ public struct SEPATransaction: Sendable, Equatable {
 /// pain.008.001.08) or a credit-transfer file (`SEPACreditTransferFile`, pain.001.001.09).
 ///
 /// ```swift
+/// // createdAt 1_793_664_000: 2026-11-03T00:00:00Z
 /// let file = SEPAFile(
-///     messageID: "EEG-2026-10", createdAt: 1_793_750_400, initiator: "EEG Sonnenfeld", account: community,
-///     creditorID: try CreditorID("AT61ZZZ01234567890"), date: try LocalDate("2026-11-10"), transactions: [debit])
+///     messageID: "EEG-2026-10", createdAt: 1_793_664_000, initiator: "EEG Sonnenfeld", account: community,
+///     creditorID: try CreditorID("AT32ZZZ0123456789"), date: try LocalDate("2026-11-10"), transactions: [debit])
 /// let xml = try SEPADirectDebitFile.xml(file)   // nil when there is nothing to collect
 /// ```
 public struct SEPAFile: Sendable, Equatable {
