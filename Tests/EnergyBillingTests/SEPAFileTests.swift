@@ -194,6 +194,18 @@ struct SEPAFileTests {
         #expect(debitTwice.0 != nil && debitTwice.0 == debitTwice.1)
         #expect(transferTwice.0 != nil && transferTwice.0 == transferTwice.1)
     }
+
+    /// `CreDtTm` is the creation time in UTC: 1_793_664_000 s is 2026-11-03T00:00:00Z (20760 days
+    /// after 1970-01-01); one second before the epoch is 1969-12-31T23:59:59Z.
+    @Test func theCreationTimeIsWrittenInUTC() throws {
+        var file = try Self.file([try Self.debit("2026-0001", 400, try Self.member(0, "Anna"), .first)])
+        file.createdAt = 1_793_664_000
+        let midnight = try SEPADirectDebitFile.xml(file) ?? ""
+        #expect(midnight.contains("<CreDtTm>2026-11-03T00:00:00Z</CreDtTm>"))
+        file.createdAt = -1
+        let beforeEpoch = try SEPACreditTransferFile.xml(file) ?? ""
+        #expect(beforeEpoch.contains("<CreDtTm>1969-12-31T23:59:59Z</CreDtTm>"))
+    }
 }
 
 /// A small deterministic random number generator (SplitMix64), so the random test repeats.
