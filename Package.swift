@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // libharu: Debian ships no pkg-config file for it (header in /usr/include, library in the default path).
+        .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
 
         // Domain: no I/O, no C modules.
         .target(name: "EnergyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -68,7 +70,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
-        .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter"]),
+        .target(name: "EnergyBilling", dependencies: ["EnergyCore", "EnergyStore", "CXLSXWriter", "CHaru"]),
         .target(
             name: "EnergyAPI",
             dependencies: [

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, if it is missing.
 # Usage: scripts/install-deps.sh [build|test|deploy]
-#   build:  the C libraries energy links (Debian packages)
+#   build:  the C libraries energy links (Debian packages; libhpdf-dev is libharu, the PDF statements)
 #   test:   also RabbitMQ (the broker of the live path's tests), a Python virtualenv (.venv) with
 #           the MongoDB-wire test server and openpyxl, a real XLSX reader for the tests that check
 #           statements cell by cell, sepaxml and xmlschema (the ISO 20022 XSDs the SEPA files are
-#           validated against), wrk (the HTTP benchmark), and everything `deploy` installs
+#           validated against), poppler-utils (pdftotext, pdfinfo, pdftoppm: the tests that read the
+#           PDF statements back), wrk (the HTTP benchmark), and everything `deploy` installs
 #   deploy: only the tools of the offline deployment check (scripts/check-deploy.sh): promtool
 #           (Debian prometheus) and, in .venv, kubectl, kubernetes-validate, yamllint, hadolint
 set -euo pipefail
@@ -13,9 +14,10 @@ cd "$(dirname "$0")/.."
 mode=${1:-build}
 
 case "$mode" in
-  build) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev libxml2-dev) ;;
+  build) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev libxml2-dev
+                   libhpdf-dev) ;;
   test) packages=(pkg-config tzdata libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev libxml2-dev
-                  python3-venv rabbitmq-server prometheus wrk) ;;
+                  libhpdf-dev python3-venv rabbitmq-server prometheus wrk poppler-utils) ;;
   deploy) packages=(python3-venv prometheus) ;;
   *) echo "usage: $0 [build|test|deploy]" >&2; exit 2 ;;
 esac

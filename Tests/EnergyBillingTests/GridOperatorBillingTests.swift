@@ -50,7 +50,7 @@ import Testing
         let store = try store(fixture, in: folder)
         let figures = try BillingFigures(store: store, community: community, tariff: tariff, period: try BillingPeriod(period))
         let g03 = fixture.figures().filter { $0.meterCode == .coveredShare }
-        let windows = QuarterHourSeries.windows(of: figures.quarterHours, tariff: tariff, calendar: community.calendar)
+        let windows = figures.pricing.slotIndices(of: figures.quarterHours, calendar: community.calendar)
         let energyLines = figures.statements.flatMap(\.lines).filter { $0.kind == .communityEnergy }
         #expect(energyLines.count >= 2 * 4, "both consumers have lines in at least four windows")
         for statement in figures.statements {
