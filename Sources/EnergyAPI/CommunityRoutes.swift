@@ -158,6 +158,8 @@ public struct CommunityRoutes: Sendable {
             .filter { caller.mayRead(statementsOf: $0.memberID) }
         let calendar = community.calendar
         let base = server.configuration.basePath + "/api/v1/statements/"
+        // Cancelled is derived: a cancellation refers to the statement (rows never change).
+        let cancelled = Set(issued.filter { $0.kind == .cancellation }.compactMap(\.reference))
         return APIServer.json(
             .object([
                 ("community", .string(id)),
@@ -168,8 +170,14 @@ public struct CommunityRoutes: Sendable {
                             .object([
                                 ("number", .string(s.number)), ("period", .string(s.period)), ("from", .string(s.from.description)),
                                 ("to", .string(s.to.description)), ("member_id", .string(s.memberID)), ("incomplete", .bool(s.incomplete)),
-                                ("issued_at", .string(calendar.isoString(s.issuedAt))),
+                                ("issued_at", .string(calendar.isoString(s.issuedAt))), ("kind", .string(s.kind.rawValue)),
+                                (
+                                    "status",
+                                    .string(s.kind == .cancellation ? "cancellation" : cancelled.contains(s.number) ? "cancelled" : "final")
+                                ),
+                                ("reference", s.reference.map { .string($0) } ?? .null),
                                 ("xlsx", .string(base + s.number + "?format=xlsx")), ("csv", .string(base + s.number + "?format=csv")),
+                                ("pdf", .string(base + s.number + "?format=pdf")),
                             ])
                         })
                 ),
@@ -182,7 +190,7 @@ public struct CommunityRoutes: Sendable {
     func statement(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let caller = try caller(context)
         let query = try QueryParameters(query: request.uri.query, allowed: ["format"])
-        let format = try query.choice("format", default: BillingRun.Format.xlsx)
+        let format = try query.choice("format", default: DocumentFormat.xlsx).billing
         let number = try context.parameters.require("number")
         let pieces = number.split(separator: "-")
         guard pieces.count == 2, pieces[0].count == 4, pieces[1].count >= 4, pieces[1].count <= 9,
@@ -210,9 +218,14 @@ public struct CommunityRoutes: Sendable {
         }
         var headers = HTTPFields()
         headers[.contentType] =
-            format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
-        headers[.contentDisposition] =
-            "attachment; filename=\"\(BillingRun.fileStem(period: period, memberID: found.memberID, number: found.number)).\(format.rawValue)\""
+            switch format {
+            case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            case .pdf: "application/pdf"
+            default: "text/csv; charset=utf-8"
+            }
+        let stem = BillingRun.fileStem(
+            period: period, memberID: found.memberID, number: found.number, cancellation: found.kind == .cancellation)
+        headers[.contentDisposition] = "attachment; filename=\"\(stem).\(format.rawValue)\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -316,4 +329,16 @@ struct ReadingValue: Sendable {
     var start: QuarterHour
     var direction: Direction
     var milliwattHours: Int64
+}
+
+/// The formats one statement can be downloaded in (the SEPA files belong to a billing run).
+enum DocumentFormat: String, CaseIterable {
+    case xlsx, csv, pdf
+    var billing: BillingRun.Format {
+        switch self {
+        case .xlsx: .xlsx
+        case .csv: .csv
+        case .pdf: .pdf
+        }
+    }
 }

@@ -161,7 +161,7 @@ public enum OpenAPIDocument {
                   type: array
                   items:
                     type: object
-                    required: [number, period, from, to, member_id, incomplete, issued_at, xlsx, csv]
+                    required: [number, period, from, to, member_id, incomplete, issued_at, kind, status, reference, xlsx, csv, pdf]
                     additionalProperties: false
                     properties:
                       number: {type: string}
@@ -171,8 +171,12 @@ public enum OpenAPIDocument {
                       member_id: {type: string}
                       incomplete: {type: boolean}
                       issued_at: {type: string}
+                      kind: {type: string, enum: [statement, cancellation]}
+                      status: {type: string, enum: [final, cancelled, cancellation], description: "cancelled: a cancellation refers to it"}
+                      reference: {type: string, nullable: true, description: "A cancellation: the cancelled number; a reissue: the number it replaces."}
                       xlsx: {type: string}
                       csv: {type: string}
+                      pdf: {type: string}
             Reconciliation:
               type: object
               description: "The grid operator's allocation against ours; the same figures as `energy reconcile`."
@@ -349,16 +353,17 @@ public enum OpenAPIDocument {
                 "503": {$ref: "#/components/responses/Unavailable"}
           /api/v1/statements/{number}:
             get:
-              summary: One final statement as XLSX or CSV, written again from the stored data (byte-identical while the data is unchanged).
+              summary: One final statement or cancellation as XLSX, CSV or PDF, written again from the stored data (byte-identical while the data is unchanged).
               parameters:
                 - {name: number, in: path, required: true, schema: {type: string, pattern: "^[0-9]{4}-[0-9]{4,9}$"}}
-                - {name: format, in: query, required: false, schema: {type: string, enum: [xlsx, csv], default: xlsx}}
+                - {name: format, in: query, required: false, schema: {type: string, enum: [xlsx, csv, pdf], default: xlsx}}
               responses:
                 "200":
                   description: The statement file
                   content:
                     application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}
                     text/csv: {schema: {type: string}}
+                    application/pdf: {schema: {type: string, format: binary}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}

@@ -34,14 +34,21 @@ extension BillingRun {
     public func cancel(_ options: CancelOptions) throws -> CancelResult {
         let number = options.number
         let reason = options.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw BillingError.cannotCancel(number, "give the reason (--reason TEXT); it is printed on the cancellation") }
+        guard !reason.isEmpty else {
+            throw BillingError.cannotCancel(number, "give the reason (--reason TEXT); it is printed on the cancellation")
+        }
         guard let parsed = IssuedStatement.parse(number: number), let first = LocalDate(year: parsed.year, month: 1, day: 1),
             let next = LocalDate(year: parsed.year + 1, month: 1, day: 1)
         else { throw BillingError.cannotCancel(number, "that is not a statement number like 2026-0007") }
-        guard let original = try store.issuedStatements(community: community.id, from: first, to: next).first(where: { $0.number == number })
-        else { throw BillingError.cannotCancel(number, "community \(community.id) has no statement \(number) (see energy runs or the accounting CSV)") }
+        guard
+            let original = try store.issuedStatements(community: community.id, from: first, to: next).first(where: { $0.number == number })
+        else {
+            throw BillingError.cannotCancel(
+                number, "community \(community.id) has no statement \(number) (see energy runs or the accounting CSV)")
+        }
         guard original.kind == .statement else {
-            throw BillingError.cannotCancel(number, "it is a cancellation itself (of \(original.reference ?? "?")); a cancellation is final")
+            throw BillingError.cannotCancel(
+                number, "it is a cancellation itself (of \(original.reference ?? "?")); a cancellation is final")
         }
         let period = try BillingPeriod(original.period)
         let issued = try store.issuedStatements(community: community.id, from: original.from, to: original.to)
@@ -89,11 +96,14 @@ extension BillingRun {
     ) throws -> IssuedContent {
         if !issued.document.isEmpty { return try IssuedContent(text: issued.document, number: issued.number) }
         let figures: BillingFigures
-        if let current { figures = current.0 } else {
+        if let current {
+            figures = current.0
+        } else {
             guard let tariffs = community.tariffs else { throw BillingError.noTariff(community.id) }
             figures = try BillingFigures(store: store, community: community, tariffs: tariffs, period: period)
         }
-        guard let i = figures.statements.firstIndex(where: { $0.member.id == issued.memberID }), fingerprint(figures, i) == issued.fingerprint
+        guard let i = figures.statements.firstIndex(where: { $0.member.id == issued.memberID }),
+            fingerprint(figures, i) == issued.fingerprint
         else {
             throw BillingError.damagedRecord(
                 issued.number, "it was issued before energy stored what statements show, and its figures changed since: cancel it by hand")
@@ -107,7 +117,8 @@ extension BillingRun {
     /// mandate), or by the stored name if the member left.
     func document(of issued: IssuedStatement, content: IssuedContent, period: BillingPeriod) throws -> StatementDocument {
         let member =
-            community.members.first { $0.id == issued.memberID } ?? Member(id: issued.memberID, name: content.memberName, meteringPoints: [])
+            community.members.first { $0.id == issued.memberID }
+            ?? Member(id: issued.memberID, name: content.memberName, meteringPoints: [])
         return StatementDocument(
             kind: issued.kind == .cancellation ? .cancellation : .statement, number: issued.number,
             issuedOn: community.calendar.localDate(containing: issued.issuedAt), reference: issued.reference, reason: issued.reason,
@@ -127,7 +138,12 @@ extension BillingRun {
         if current == nil, book.documents.contains(where: { $0.document.isEmpty }) {
             guard let tariffs = community.tariffs else { throw BillingError.noTariff(community.id) }
             let figures = try BillingFigures(store: store, community: community, tariffs: tariffs, period: period)
-            current = (figures, figures.statements.indices.map { StatementDocument(figures: figures, memberIndex: $0, kind: .statement, number: nil, issuedOn: nil) })
+            current = (
+                figures,
+                figures.statements.indices.map {
+                    StatementDocument(figures: figures, memberIndex: $0, kind: .statement, number: nil, issuedOn: nil)
+                }
+            )
         }
         return try book.documents.map { d in
             StatementCSV.Entry(

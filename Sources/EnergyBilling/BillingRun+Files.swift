@@ -20,7 +20,9 @@ extension BillingRun {
         (final ? "" : "preview-") + "statements-\(period.label).csv"
     }
 
-    func write(_ figures: BillingFigures, documents: [StatementDocument], entries: [StatementCSV.Entry], options: Options) throws -> [String] {
+    func write(
+        _ figures: BillingFigures, documents: [StatementDocument], entries: [StatementCSV.Entry], options: Options
+    ) throws -> [String] {
         let directory = options.directory
         var files: [String] = []
         let stems = documents.map { Self.fileStem(period: options.period, memberID: $0.member.id, number: $0.number) }
@@ -80,7 +82,6 @@ extension BillingRun {
         return files
     }
 
-
     /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
     /// thread takes the next member until none are left.
     private static func writeWorkbooks(
@@ -96,8 +97,9 @@ extension BillingRun {
                 let i = members[k]
                 let path = directory + "/" + stems[i] + ".xlsx"
                 do {
-                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn[i], series: series).write(
-                        to: path + ".part")
+                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn[i], series: series)
+                        .write(
+                            to: path + ".part")
                     try rename(path + ".part", to: path)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }

@@ -139,10 +139,11 @@ public struct BillingRun {
                     incomplete: figures.statements[i].missingQuarterHours > 0)
                 request.reference = replaces
                 request.pricing = pricing
-                request.document = IssuedContent(
-                    StatementDocument(figures: figures, memberIndex: i, kind: .statement, number: nil, issuedOn: nil),
-                    gridOperatorQuarterHours: figures.statements[i].gridOperatorQuarterHours
-                ).text
+                request.document =
+                    IssuedContent(
+                        StatementDocument(figures: figures, memberIndex: i, kind: .statement, number: nil, issuedOn: nil),
+                        gridOperatorQuarterHours: figures.statements[i].gridOperatorQuarterHours
+                    ).text
                 return request
             }
             let stored = try store.issueStatements(
@@ -262,10 +263,13 @@ public struct BillingRun {
             let a = i < was.count ? was[i] : ("", [])
             let b = i < now.count ? now[i] : ("", [])
             guard a.0 != b.0 || a.1 != b.1 else { continue }
-            if a.0 != b.0 { return "it was priced with the tariff of \(a.0.isEmpty ? "no days" : a.0), the file now gives \(b.0.isEmpty ? "none" : b.0)" }
+            if a.0 != b.0 {
+                return "it was priced with the tariff of \(a.0.isEmpty ? "no days" : a.0), the file now gives \(b.0.isEmpty ? "none" : b.0)"
+            }
             let removed = a.1.filter { !b.1.contains($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
             let added = b.1.filter { !a.1.contains($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
-            return "the tariff of \(a.0.dropLast()) was \(removed.joined(separator: "; ")), the file now says \(added.joined(separator: "; "))"
+            return
+                "the tariff of \(a.0.dropLast()) was \(removed.joined(separator: "; ")), the file now says \(added.joined(separator: "; "))"
         }
         return "the tariffs differ"
     }

@@ -51,7 +51,9 @@ struct DocumentWorkbook {
             row += 1
         }
         row += 1
-        for (c, heading) in ["Line", "Energy kWh", "Price per kWh", "VAT rate", "Amount"].enumerated() { try s.write(row, c, heading, bold) }
+        for (c, heading) in ["Line", "Energy kWh", "Price per kWh", "VAT rate", "Amount"].enumerated() {
+            try s.write(row, c, heading, bold)
+        }
         row += 1
         for line in d.lines {
             try s.write(row, 0, line.text)

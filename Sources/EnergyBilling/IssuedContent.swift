@@ -41,7 +41,8 @@ struct IssuedContent: Codable, Equatable {
         lines = document.lines.map { line in
             Line(
                 kind: line.kind.rawValue, zaehlpunkt: line.zaehlpunkt?.description, window: line.window,
-                energyMWh: line.energy?.milliwattHours, price: line.price?.microUnitsPerKilowattHour, rateBasisPoints: line.rate?.basisPoints,
+                energyMWh: line.energy?.milliwattHours, price: line.price?.microUnitsPerKilowattHour,
+                rateBasisPoints: line.rate?.basisPoints,
                 amountCents: line.amount.cents, vatOn: line.vatOn?.rawValue, baseCents: line.base?.cents,
                 daysFrom: line.days?.lowerBound.description, daysTo: line.days?.upperBound.description)
         }
@@ -87,7 +88,9 @@ struct IssuedContent: Codable, Equatable {
     func statementLines(number: String) throws(BillingError) -> [StatementLine] {
         var result: [StatementLine] = []
         for line in lines {
-            guard let kind = LineKind(rawValue: line.kind) else { throw BillingError.damagedRecord(number, "unknown line kind '\(line.kind)'") }
+            guard let kind = LineKind(rawValue: line.kind) else {
+                throw BillingError.damagedRecord(number, "unknown line kind '\(line.kind)'")
+            }
             var zaehlpunkt: Zaehlpunkt?
             if let text = line.zaehlpunkt {
                 guard let zp = try? Zaehlpunkt(text) else { throw BillingError.damagedRecord(number, "bad Zaehlpunkt '\(text)'") }
@@ -103,7 +106,8 @@ struct IssuedContent: Codable, Equatable {
             result.append(
                 StatementLine(
                     kind: kind, zaehlpunkt: zaehlpunkt, window: line.window, energy: line.energyMWh.map { Energy(milliwattHours: $0) },
-                    price: line.price.map { EnergyPrice(microUnitsPerKilowattHour: $0) }, rate: line.rateBasisPoints.map { Percentage(basisPoints: $0) },
+                    price: line.price.map { EnergyPrice(microUnitsPerKilowattHour: $0) },
+                    rate: line.rateBasisPoints.map { Percentage(basisPoints: $0) },
                     amount: Money(cents: line.amountCents), vatOn: line.vatOn.flatMap { LineKind(rawValue: $0) },
                     base: line.baseCents.map { Money(cents: $0) }, days: days))
         }

@@ -31,7 +31,8 @@ public struct IssuedStatementRenderer {
             switch format {
             case .csv: return Data(StatementCSV.detail(document).utf8)
             case .pdf: return Data(try StatementPDF(document).render())
-            case .xlsx: return try Self.inMemory(named: "cancellation-\(issued.number)") { try DocumentWorkbook(document: document).write(to: $0) }
+            case .xlsx:
+                return try Self.inMemory(named: "cancellation-\(issued.number)") { try DocumentWorkbook(document: document).write(to: $0) }
             case .sepa: throw BillingError.cannotWrite(issued.number, "SEPA files are written per billing run, not per statement")
             }
         }

@@ -40,12 +40,15 @@ struct SEPABatches {
     /// (the pre-notification) and upload the file (CORE needs one business day before the date).
     static let defaultLeadDays = 5
 
-    func write(_ book: StatementBook, entries: [StatementCSV.Entry], directory: String) throws -> (
+    func write(
+        _ book: StatementBook, entries: [StatementCSV.Entry], directory: String
+    ) throws -> (
         files: [String], bankTransfers: [BankTransferEntry]
     ) {
         guard let bank = community.bankAccount else {
             throw BillingError.cannotWrite(
-                directory, "--format sepa needs the community's bank details: add community.sepa (creditorId, iban, bic) to the community file")
+                directory,
+                "--format sepa needs the community's bank details: add community.sepa (creditorId, iban, bic) to the community file")
         }
         if let date = collectionDate, !TargetCalendar.isBusinessDay(date) {
             throw SEPAError.notABusinessDay(date, next: TargetCalendar.businessDay(onOrAfter: date))
@@ -55,7 +58,9 @@ struct SEPABatches {
         // Batches in number order; each mandate's first collection is the earliest debit under it.
         var batches: [[IssuedStatement]] = []
         for d in book.documents.sorted(by: { ($0.year, $0.sequence) < ($1.year, $1.sequence) }) {
-            if let last = batches.last?.last, last.issuedAt == d.issuedAt, last.kind == d.kind { batches[batches.count - 1].append(d) } else {
+            if let last = batches.last?.last, last.issuedAt == d.issuedAt, last.kind == d.kind {
+                batches[batches.count - 1].append(d)
+            } else {
                 batches.append([d])
             }
         }
@@ -79,11 +84,14 @@ struct SEPABatches {
                 let name = member?.name ?? c.memberName
                 guard let mandate = member?.mandate else {
                     manual.append(
-                        BankTransferEntry(number: d.number, memberID: d.memberID, memberName: name, amount: Money(cents: c.totalCents), currency: c.currency))
+                        BankTransferEntry(
+                            number: d.number, memberID: d.memberID, memberName: name, amount: Money(cents: c.totalCents),
+                            currency: c.currency))
                     continue
                 }
                 let party = SEPAParty(name: name, iban: mandate.iban)
-                let remittance = (d.kind == .cancellation ? "Storno \(d.reference ?? "") " : "") + "\(d.number) \(community.name) \(d.period)"
+                let remittance =
+                    (d.kind == .cancellation ? "Storno \(d.reference ?? "") " : "") + "\(d.number) \(community.name) \(d.period)"
                 if c.totalCents > 0 {
                     let sequence: SEPASequence = first[mandate.mandateID] == d.number ? .first : .recurring
                     debits.append(
@@ -92,7 +100,8 @@ struct SEPABatches {
                             mandate: .init(id: mandate.mandateID, signedOn: mandate.signedOn, sequence: sequence)))
                 } else {
                     credits.append(
-                        SEPATransaction(endToEndID: d.number, amount: Money(cents: -c.totalCents), counterparty: party, remittance: remittance))
+                        SEPATransaction(
+                            endToEndID: d.number, amount: Money(cents: -c.totalCents), counterparty: party, remittance: remittance))
                 }
             }
             let issuedOn = community.calendar.localDate(containing: head.issuedAt)
@@ -101,7 +110,8 @@ struct SEPABatches {
             let stem = directory + "/"
             if let xml = try SEPADirectDebitFile.xml(
                 SEPAFile(
-                    messageID: id + "-DD", createdAt: head.issuedAt, initiator: community.name, account: account, creditorID: bank.creditorID,
+                    messageID: id + "-DD", createdAt: head.issuedAt, initiator: community.name, account: account,
+                    creditorID: bank.creditorID,
                     date: date, transactions: debits))
             {
                 let path = stem + "sepa-direct-debits-\(head.number).xml"
@@ -109,7 +119,9 @@ struct SEPABatches {
                 files.append(path)
             }
             if let xml = try SEPACreditTransferFile.xml(
-                SEPAFile(messageID: id + "-CT", createdAt: head.issuedAt, initiator: community.name, account: account, date: date, transactions: credits))
+                SEPAFile(
+                    messageID: id + "-CT", createdAt: head.issuedAt, initiator: community.name, account: account, date: date,
+                    transactions: credits))
             {
                 let path = stem + "sepa-credit-transfers-\(head.number).xml"
                 try BillingRun.writeAtomically(xml, to: path)

@@ -42,7 +42,8 @@ public struct MemberStatement: Sendable, Equatable {
         for fee in pricing.fees where fee.amount != .zero {
             lines.append(
                 StatementLine(
-                    kind: .memberFee, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: fee.rate, amount: fee.amount, days: fee.days))
+                    kind: .memberFee, zaehlpunkt: nil, window: nil, energy: nil, price: nil, rate: fee.rate, amount: fee.amount,
+                    days: fee.days))
         }
         // VAT per kind of line and rate (a tariff change may change the rate), on the sum of
         // that group's rounded lines.

@@ -88,7 +88,9 @@ public struct PeriodPricing: Sendable, Equatable {
     /// The tariffs as the community file wrote them, with their days: stored by a final run, so
     /// that a later change of a tariff it priced with is named, not just noticed.
     public var text: String {
-        segments.map { "days \($0.days.lowerBound)..<\($0.days.upperBound):\n" + CommunityFile.render($0.tariff, indent: "  ", first: "  ") }
-            .joined()
+        segments.map {
+            "days \($0.days.lowerBound)..<\($0.days.upperBound):\n" + CommunityFile.render($0.tariff, indent: "  ", first: "  ")
+        }
+        .joined()
     }
 }

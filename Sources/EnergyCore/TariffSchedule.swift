@@ -21,7 +21,8 @@ public struct TariffSchedule: Sendable, Equatable {
         for (i, tariff) in tariffs.enumerated() {
             if i > 0 {
                 guard let from = tariff.validFrom else {
-                    throw TariffError(index: i, message: "'validFrom' is missing: every tariff after the first says from which day it is valid")
+                    throw TariffError(
+                        index: i, message: "'validFrom' is missing: every tariff after the first says from which day it is valid")
                 }
                 if let previous = tariffs[i - 1].validFrom, previous >= from {
                     throw TariffError(
@@ -50,7 +51,8 @@ public struct TariffSchedule: Sendable, Equatable {
     public func segments(from: LocalDate, to: LocalDate) throws(TariffError) -> [Segment] {
         guard let first = tariff(on: from) else {
             throw TariffError(
-                index: 0, message: "no tariff is valid on \(from): the first tariff is valid from \(tariffs.first?.validFrom?.description ?? "?")")
+                index: 0,
+                message: "no tariff is valid on \(from): the first tariff is valid from \(tariffs.first?.validFrom?.description ?? "?")")
         }
         var segments = [Segment(days: from..<to, tariff: first)]
         for tariff in tariffs {

@@ -43,7 +43,9 @@ public struct BillingJob {
             let result = try billing.cancel(options)
             let summary = JobSummary(
                 firstDay: result.cancelled.from, lastDay: result.cancelled.to.adding(days: -1),
-                message: "\(what): cancellation \(result.cancellation.number) of \(result.cancelled.period), member \(result.cancelled.memberID)")
+                message:
+                    "\(what): cancellation \(result.cancellation.number) of \(result.cancelled.period), member \(result.cancelled.memberID)"
+            )
             return (result, summary)
         }
     }

@@ -48,7 +48,8 @@ extension SQLiteStore {
                 fingerprint: statement.text(6), incomplete: statement.int64(7) != 0,
                 issuedAt: statement.int64(8))
             guard let kind = IssuedStatement.Kind(rawValue: statement.text(9)) else {
-                throw SQLiteError(code: 0, message: "statement \(row.number) has an unknown kind '\(statement.text(9))'", context: "statements")
+                throw SQLiteError(
+                    code: 0, message: "statement \(row.number) has an unknown kind '\(statement.text(9))'", context: "statements")
             }
             row.kind = kind
             row.reference = statement.isNull(10) ? nil : statement.text(10)
@@ -90,7 +91,8 @@ extension SQLiteStore {
 
     public func firstCollections(community: String, mandates: [String: String]) throws -> [String: String] {
         try db.transaction {
-            let insert = try db.prepare("INSERT OR IGNORE INTO mandate_collections (community, mandate, first_statement) VALUES (?1, ?2, ?3)")
+            let insert = try db.prepare(
+                "INSERT OR IGNORE INTO mandate_collections (community, mandate, first_statement) VALUES (?1, ?2, ?3)")
             let select = try db.prepare("SELECT first_statement FROM mandate_collections WHERE community = ?1 AND mandate = ?2")
             var first: [String: String] = [:]
             for (mandate, number) in mandates.sorted(by: { $0.key < $1.key }) {

@@ -26,7 +26,7 @@ import Testing
                 ("/runs?limit=all", "'limit'"),
                 ("/statements?year=20x6", "'year'"),
                 ("/statements/7?format=xlsx", "statement number"),
-                ("/statements/2026-0001?format=pdf", "'format'"),
+                ("/statements/2026-0001?format=sepa", "'format'"),
                 // Injection: operators in names and values, raw and percent-encoded.
                 ("\(p)/rollups?from[$ne]=1&to=2026-10-02", "operators"),
                 ("\(p)/rollups?from=%7B%22%24gt%22%3A%22%22%7D&to=2026-10-02", "operators"),

@@ -71,7 +71,8 @@ import Testing
             try run.run(.init(period: try BillingPeriod(Self.period), mode: mode, formats: [.xlsx, .csv], directory: dir + "/" + folder))
         }
         func cancel(_ number: String, _ folder: String) throws -> BillingRun.CancelResult {
-            try run.cancel(.init(number: number, reason: "Ablesung vom 7.10. korrigiert", formats: [.xlsx, .csv], directory: dir + "/" + folder))
+            try run.cancel(
+                .init(number: number, reason: "Ablesung vom 7.10. korrigiert", formats: [.xlsx, .csv], directory: dir + "/" + folder))
         }
         let first = try bill("first")
         #expect(first.numbers == ["2026-0001", "2026-0002", "2026-0003"])
@@ -152,7 +153,8 @@ import Testing
             try column("statement_number"), try column("status"), try column("reference"), try column("total"), try column("reason")
         )
         #expect(rows.dropFirst().map { $0[number] } == (1...7).map { "2026-000\($0)" })
-        #expect(rows.dropFirst().map { $0[status] } == ["final", "cancelled", "cancelled", "cancellation", "cancellation", "final", "final"])
+        #expect(
+            rows.dropFirst().map { $0[status] } == ["final", "cancelled", "cancelled", "cancellation", "cancellation", "final", "final"])
         #expect(rows.dropFirst().map { $0[reference] } == ["", "", "", "2026-0002", "2026-0003", "2026-0002", "2026-0003"])
         #expect(rows[4][reason] == "Ablesung vom 7.10. korrigiert")
         #expect(try Money(rows[2][total]).cents == -(try Money(rows[4][total])).cents)
@@ -186,7 +188,9 @@ import Testing
         group.wait()
         let all = outcomes.withLock { $0 }
         #expect(all.filter { $0.hasPrefix("ok") } == ["ok 2026-0004"], "\(all)")
-        #expect(all.filter { $0.hasPrefix("refused") }.allSatisfy { $0.contains("cancelled already") || $0.contains("at the same time") }, "\(all)")
+        #expect(
+            all.filter { $0.hasPrefix("refused") }.allSatisfy { $0.contains("cancelled already") || $0.contains("at the same time") },
+            "\(all)")
         let issued = try f.store.issuedStatements(community: "eeg-bill", from: try LocalDate("2026-10-01"), to: try LocalDate("2026-11-01"))
         #expect(issued.map(\.sequence) == [1, 2, 3, 4])
     }

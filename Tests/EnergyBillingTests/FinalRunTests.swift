@@ -129,7 +129,7 @@ import Testing
         let book = try OpenPyXL.read(out + "/statement-2026-0002-A.xlsx")
         #expect(book.text("Summary", 7, 1) == "INCOMPLETE: 2 quarter hours without a reading (counted as 0)")
         let accounting = try String(contentsOfFile: out + "/statements-2026-11.csv", encoding: .utf8).components(separatedBy: "\r\n")
-        #expect(accounting[2].hasPrefix("2026-0002,final,") && accounting[2].hasSuffix(",2,0"))
+        #expect(accounting[2].hasPrefix("2026-0002,final,,") && accounting[2].hasSuffix(",2,0,"))
         // The missing quarter hours are empty cells in the 15-minute sheet, not zeros.
         let rows = try #require(book.sheets["QuarterHours"])
         let gapRows = rows.filter { $0.first as? String == "2026-11-05T10:00:00" || $0.first as? String == "2026-11-05T10:15:00" }

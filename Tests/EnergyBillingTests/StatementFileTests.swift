@@ -91,11 +91,12 @@ import Testing
         let accounting = try String(contentsOfFile: out + "/statements-2026-11.csv", encoding: .utf8)
         #expect(
             accounting == """
-                statement_number,status,issued_on,community,period,from,to,member_id,member_name,currency,community_energy_kwh,energy_taken_kwh,\
-                community_energy_net,generation_credit_net,member_fee_net,net,vat,total,missing_quarter_hours,dso_quarter_hours\r
-                2026-0001,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,P,Plant,EUR,0.000000,2592.000000,0.00,-226.80,3.00,-223.80,-22.08,-245.88,0,0\r
-                2026-0002,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,A,Anna Amsel,EUR,1728.000000,0.000000,213.24,0.00,3.00,216.24,43.25,259.49,0,0\r
-                2026-0003,final,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,B,"Bernd ""B"" Berger",EUR,864.000000,0.000000,106.62,0.00,3.00,109.62,21.92,131.54,0,0\r
+                statement_number,status,reference,issued_on,community,period,from,to,member_id,member_name,currency,community_energy_kwh,\
+                energy_taken_kwh,community_energy_net,generation_credit_net,member_fee_net,net,vat,total,missing_quarter_hours,dso_quarter_hours,\
+                reason\r
+                2026-0001,final,,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,P,Plant,EUR,0.000000,2592.000000,0.00,-226.80,3.00,-223.80,-22.08,-245.88,0,0,\r
+                2026-0002,final,,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,A,Anna Amsel,EUR,1728.000000,0.000000,213.24,0.00,3.00,216.24,43.25,259.49,0,0,\r
+                2026-0003,final,,\(issued),eeg-bill,2026-11,2026-11-01,2026-11-30,B,"Bernd ""B"" Berger",EUR,864.000000,0.000000,106.62,0.00,3.00,109.62,21.92,131.54,0,0,\r
 
                 """)
         let detail = try String(contentsOfFile: out + "/statement-2026-0003-B.csv", encoding: .utf8).components(separatedBy: "\r\n")

@@ -25,11 +25,13 @@ import Testing
         // A receives 0.6 kWh in every quarter hour (the fixture): each line prices its own days.
         let energy = a.lines.filter { $0.kind == .communityEnergy }
         #expect(energy.map(\.energy) == [Energy(milliwattHours: Int64(early) * 600_000), Energy(milliwattHours: Int64(late) * 600_000)])
-        #expect(energy.map(\.amount) == [
-            Money.amount(of: Energy(milliwattHours: Int64(early) * 600_000), at: try EnergyPrice("0.1234")),
-            Money.amount(of: Energy(milliwattHours: Int64(late) * 600_000), at: try EnergyPrice("0.15")),
-        ])
-        #expect(energy.map { $0.days.map { "\($0.lowerBound)..<\($0.upperBound)" } } == ["2026-10-01..<2026-10-15", "2026-10-15..<2026-11-01"])
+        #expect(
+            energy.map(\.amount) == [
+                Money.amount(of: Energy(milliwattHours: Int64(early) * 600_000), at: try EnergyPrice("0.1234")),
+                Money.amount(of: Energy(milliwattHours: Int64(late) * 600_000), at: try EnergyPrice("0.15")),
+            ])
+        #expect(
+            energy.map { $0.days.map { "\($0.lowerBound)..<\($0.upperBound)" } } == ["2026-10-01..<2026-10-15", "2026-10-15..<2026-11-01"])
         // VAT per rate: 20 % on the first half, 10 % on the second.
         let vat = a.lines.filter { $0.kind == .vat && $0.vatOn == .communityEnergy }
         #expect(vat.map(\.rate) == [try Percentage("20"), try Percentage("10")])
@@ -55,7 +57,9 @@ import Testing
             Issue.record("an issued period re-priced with another tariff must be refused")
         } catch let error as BillingError {
             let text = "\(error)"
-            #expect(text.contains("2026-10-01..<2026-11-01") && text.contains("consumption: 0.1234") && text.contains("consumption: 0.13"), "\(text)")
+            #expect(
+                text.contains("2026-10-01..<2026-11-01") && text.contains("consumption: 0.1234") && text.contains("consumption: 0.13"),
+                "\(text)")
         }
         // A new tariff from December on leaves October as it was priced: the same numbers.
         let later = """

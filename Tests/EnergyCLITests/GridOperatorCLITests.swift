@@ -155,7 +155,7 @@ import Testing
         let allowed = try CLI.run(bill + ["--allow-unreliable"])
         #expect(allowed.status == 0 && allowed.stdout.contains("--allow-unreliable: issued over 1 quarter hours of quality L3"))
         let accounting = try String(contentsOfFile: folder.path + "/out/statements-2026-11.csv", encoding: .utf8)
-        #expect(accounting.contains(",dso_quarter_hours\r\n") && accounting.contains(",0,2880\r\n"))
+        #expect(accounting.contains(",dso_quarter_hours,reason\r\n") && accounting.contains(",0,2880,\r\n"))
     }
 
     @Test func simulatedGridOperatorFilesImportAndReconcileWithOurAllocation() throws {

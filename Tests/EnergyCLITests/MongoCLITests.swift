@@ -62,7 +62,7 @@ final class TestDatabase {
                             "--from", "2026-10-24", "--to", "2026-10-27", "--format", format,
                         ])
                     }
-                    #expect(outputs.allSatisfy { $0.status == 0 && $0.stderr.isEmpty })
+                    #expect(outputs.allSatisfy { $0.status == 0 && $0.stderr.isEmpty }, "\(outputs.map(\.stderr))")
                     #expect(outputs[0].stdout == outputs[1].stdout, "\(scope) \(granularity) \(format)")
                     #expect(outputs[0].stdout.count > 200)
                 }

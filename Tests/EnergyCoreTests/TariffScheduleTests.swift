@@ -46,7 +46,8 @@ import Testing
         // The member fee of each tariff for its days: 3 × 14/31 and 4 × 17/31, rounded.
         #expect(pricing.fees.map(\.amount.text) == ["1.35", "2.19"])
         let quarter = try PeriodPricing(schedule, period: try BillingPeriod("2026-Q4"))
-        #expect(quarter.fees.map(\.amount) == [Money.proRata(Money(cents: 900), 14, over: 92), Money.proRata(Money(cents: 1200), 78, over: 92)])
+        #expect(
+            quarter.fees.map(\.amount) == [Money.proRata(Money(cents: 900), 14, over: 92), Money.proRata(Money(cents: 1200), 78, over: 92)])
         let calendar = try parse(twoTariffs).calendar
         let hours = calendar.quarterHours(from: try LocalDate("2026-10-01"), to: try LocalDate("2026-11-01"))
         let slots = pricing.slotIndices(of: hours, calendar: calendar)
@@ -73,7 +74,10 @@ import Testing
                 "tariffs:\n  - {consumption: 0.1, generation: 0.05}\n  - {validFrom: 2026-10-15, currency: CHF, consumption: 0.2, generation: 0.05}\n",
                 "tariffs[1]: currency CHF differs from EUR"
             ),
-            ("tariffs:\n  - {validFrom: 2026-13-01, consumption: 0.1, generation: 0.05}\n", "tariffs[0].validFrom: '2026-13-01' is not a date"),
+            (
+                "tariffs:\n  - {validFrom: 2026-13-01, consumption: 0.1, generation: 0.05}\n",
+                "tariffs[0].validFrom: '2026-13-01' is not a date"
+            ),
             ("tariffs: []\n", "non-empty list of tariffs"),
         ]
         for (yaml, message) in cases {

@@ -76,7 +76,8 @@ import Testing
         cancel.document = #"{"negated":true}"#
         // Decided on an outdated view of the period (B's statement unseen): nothing is issued.
         #expect(throws: StoreError.issuedMeanwhile("2026-10")) {
-            try store.issueStatements([cancel], community: "c1", period: "2026-10", from: from, to: to, year: 2026, issuedAt: 200, seen: ["2026-0001"])
+            try store.issueStatements(
+                [cancel], community: "c1", period: "2026-10", from: from, to: to, year: 2026, issuedAt: 200, seen: ["2026-0001"])
         }
         let storno = try store.issueStatements(
             [cancel], community: "c1", period: "2026-10", from: from, to: to, year: 2026, issuedAt: 200, seen: oct.map(\.number))
@@ -93,8 +94,17 @@ import Testing
         #expect(stored[0].pricing == "tariff text" && stored[0].document == #"{"lines":[]}"# && stored[0].kind == .statement)
         #expect(stored[2].kind == .cancellation && stored[2].reference == "2026-0001" && stored[2].reason == "reading corrected, 12 Oct")
         #expect(stored[3].kind == .statement && stored[3].reference == "2026-0001" && stored[3].reason == nil)
+        // A second cancellation of the same statement cannot be stored, whoever tries (the unique
+        // indexes; the numbering already refuses, this is the store's own guard).
+        if let mongo = store as? MongoStore {
+            var twice = storno[0]
+            twice.sequence = 5
+            #expect(throws: MongoError.self) { try mongo.insertStatements([twice]) }
+            var secondFirst = oct[1]
+            secondFirst.sequence = 6
+            #expect(throws: MongoError.self) { try mongo.insertStatements([secondFirst]) }
+        }
         if let sqlite = store as? SQLiteStore {
-            // A second cancellation of the same statement cannot be stored, whoever tries.
             #expect(throws: SQLiteError.self) {
                 try sqlite.db.execute(
                     """
@@ -108,11 +118,18 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func aMandatesFirstCollectionIsRememberedOnce(backend: Backend) throws {
-        let store = try TestStore(backend).store
+        let fixture = try TestStore(backend)
+        let store = fixture.store
         #expect(try store.firstCollections(community: "c1", mandates: [:]) == [:])
-        #expect(try store.firstCollections(community: "c1", mandates: ["M-1": "2026-0001", "M-2": "2026-0002"]) == ["M-1": "2026-0001", "M-2": "2026-0002"])
+        #expect(
+            try store.firstCollections(community: "c1", mandates: ["M-1": "2026-0001", "M-2": "2026-0002"]) == [
+                "M-1": "2026-0001", "M-2": "2026-0002",
+            ])
         // Later statements under the same mandates: the first one stays; a new mandate starts its own.
-        #expect(try store.firstCollections(community: "c1", mandates: ["M-1": "2026-0007", "M-3": "2026-0008"]) == ["M-1": "2026-0001", "M-3": "2026-0008"])
+        #expect(
+            try store.firstCollections(community: "c1", mandates: ["M-1": "2026-0007", "M-3": "2026-0008"]) == [
+                "M-1": "2026-0001", "M-3": "2026-0008",
+            ])
         #expect(try store.firstCollections(community: "c2", mandates: ["M-1": "2026-0001"]) == ["M-1": "2026-0001"])
         #expect(try store.openAnotherConnection().firstCollections(community: "c1", mandates: ["M-2": "2026-0099"]) == ["M-2": "2026-0002"])
     }

@@ -35,9 +35,20 @@ enum MongoSchema {
         ("rollups_month", "by_month", ["community": .int32(1), "month": .int32(1)], false),
         ("dirty_days", "by_community", ["community": .int32(1), "day": .int32(1)], false),
         ("job_runs", "by_community", ["community": .int32(1), "_id": .int32(-1)], false),
-        ("statements", "one_per_member_and_period", ["community": .int32(1), "period": .int32(1), "member": .int32(1)], true),
+        // Documents of cancellations and reissues: one first statement per member and period, one
+        // cancellation per statement and one reissue per cancelled statement. The keys are fields
+        // only such documents have, so the unique indexes are sparse (see `insertStatements`).
+        ("statements", "one_first_issue", ["first_issue": .int32(1)], true),
+        ("statements", "one_per_reference", ["reference_key": .int32(1)], true),
         ("statements", "by_period", ["community": .int32(1), "first_day": .int32(1)], false),
     ]
+
+    /// Unique indexes over fields only some documents have.
+    static let sparse: Set<String> = ["one_first_issue", "one_per_reference"]
+
+    /// Indexes of earlier versions, dropped at start-up: one statement per member and period
+    /// allowed no reissue after a cancellation.
+    static let retired: [(String, String)] = [("statements", "one_per_member_and_period")]
 
     static func createIndexes(_ db: MongoConnection) throws {
         var byCollection: [String: [BSONValue]] = [:]
@@ -45,7 +56,12 @@ enum MongoSchema {
         for (collection, name, keys, unique) in indexes {
             if byCollection[collection] == nil { order.append(collection) }
             let spec = BSONDocument(["key": .document(BSONDocument(keys)), "name": .string(name), "unique": .bool(unique)])
+            if sparse.contains(name) { spec.append("sparse", .bool(true)) }
             byCollection[collection, default: []].append(.document(spec))
+        }
+        for (collection, name) in retired {
+            // Gone already (or never there, on a new database): nothing to do.
+            _ = try? db.command(BSONDocument(["dropIndexes": .string(collection), "index": .string(name)]))
         }
         for collection in order {
             try db.command(BSONDocument(["createIndexes": .string(collection), "indexes": .array(byCollection[collection] ?? [])]))

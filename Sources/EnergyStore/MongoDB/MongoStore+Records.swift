@@ -25,7 +25,8 @@ extension MongoStore {
                 from: first, to: end, memberID: doc.string("member") ?? "", fingerprint: doc.string("fingerprint") ?? "",
                 incomplete: (doc.int64("incomplete") ?? 0) != 0, issuedAt: (doc.int64("issued_at") ?? 0) / 1000)
             guard let kind = IssuedStatement.Kind(rawValue: doc.string("kind") ?? "statement") else {
-                throw MongoError(server: pool.server, code: 0, message: "statement \(row.number) has an unknown kind '\(doc.string("kind") ?? "")'")
+                throw MongoError(
+                    server: pool.server, code: 0, message: "statement \(row.number) has an unknown kind '\(doc.string("kind") ?? "")'")
             }
             row.kind = kind
             row.reference = doc.string("reference")
@@ -72,7 +73,12 @@ extension MongoStore {
                 "fingerprint": .string(s.fingerprint), "incomplete": .int32(s.incomplete ? 1 : 0), "issued_at": Self.date(s.issuedAt),
                 "kind": .string(s.kind.rawValue), "pricing": .string(s.pricing), "document": .string(s.document),
             ])
-            if let reference = s.reference { document.append("reference", .string(reference)) }
+            if let reference = s.reference {
+                document.append("reference", .string(reference))
+                document.append("reference_key", .string("\(s.community)/\(s.kind.rawValue)/\(reference)"))
+            } else if s.kind == .statement {
+                document.append("first_issue", .string("\(s.community)/\(s.period)/\(s.memberID)"))
+            }
             if let reason = s.reason { document.append("reason", .string(reason)) }
             try insert.insert(document)
         }
