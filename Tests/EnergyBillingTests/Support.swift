@@ -21,11 +21,19 @@ let flatTariffYAML = """
 
 /// A store on disk with the small community's readings for local days `from..<to` rolled up.
 struct BillingFixture {
-    let folder = TemporaryFolder()
+    let folder: TemporaryFolder
     let store: any ReadingStore
     let community: Community
 
+    /// Any community on a store of the caller's; `add` stores and rolls up the same readings.
+    init(store: any ReadingStore, community: Community, folder: TemporaryFolder) {
+        self.store = store
+        self.community = community
+        self.folder = folder
+    }
+
     init(tariff: String = flatTariffYAML, from: String, to: String, skip: (QuarterHour, Int) -> Bool = { _, _ in false }) throws {
+        folder = TemporaryFolder()
         community = try CommunityFile.parse(smallCommunityYAML + "\n" + tariff, source: "test.yaml")
         store = try SQLiteStore(path: folder.path + "/e.sqlite")
         try add(from: from, to: to, skip: skip)
