@@ -23,6 +23,7 @@ struct IssuedContent: Codable, Equatable {
         var baseCents: Int64?
         var daysFrom: String?
         var daysTo: String?
+        var taxRateBasisPoints: Int64?
     }
     var memberName: String
     var currency: String
@@ -44,7 +45,8 @@ struct IssuedContent: Codable, Equatable {
                 energyMWh: line.energy?.milliwattHours, price: line.price?.microUnitsPerKilowattHour,
                 rateBasisPoints: line.rate?.basisPoints,
                 amountCents: line.amount.cents, vatOn: line.vatOn?.rawValue, baseCents: line.base?.cents,
-                daysFrom: line.days?.lowerBound.description, daysTo: line.days?.upperBound.description)
+                daysFrom: line.days?.lowerBound.description, daysTo: line.days?.upperBound.description,
+                taxRateBasisPoints: line.taxRate?.basisPoints)
         }
         netCents = document.net.cents
         vatCents = document.vat.cents
@@ -103,13 +105,14 @@ struct IssuedContent: Codable, Equatable {
                 }
                 days = a..<b
             }
-            result.append(
-                StatementLine(
-                    kind: kind, zaehlpunkt: zaehlpunkt, window: line.window, energy: line.energyMWh.map { Energy(milliwattHours: $0) },
-                    price: line.price.map { EnergyPrice(microUnitsPerKilowattHour: $0) },
-                    rate: line.rateBasisPoints.map { Percentage(basisPoints: $0) },
-                    amount: Money(cents: line.amountCents), vatOn: line.vatOn.flatMap { LineKind(rawValue: $0) },
-                    base: line.baseCents.map { Money(cents: $0) }, days: days))
+            var statementLine = StatementLine(
+                kind: kind, zaehlpunkt: zaehlpunkt, window: line.window, energy: line.energyMWh.map { Energy(milliwattHours: $0) },
+                price: line.price.map { EnergyPrice(microUnitsPerKilowattHour: $0) },
+                rate: line.rateBasisPoints.map { Percentage(basisPoints: $0) },
+                amount: Money(cents: line.amountCents), vatOn: line.vatOn.flatMap { LineKind(rawValue: $0) },
+                base: line.baseCents.map { Money(cents: $0) }, days: days)
+            statementLine.taxRate = line.taxRateBasisPoints.map { Percentage(basisPoints: $0) }
+            result.append(statementLine)
         }
         return result
     }

@@ -56,7 +56,7 @@ extension StatementPDFPages {
             var figures: [(String, Float)] = [(text.money(line.amount), Self.amountColumn - 2)]
             if let energy = line.energy { figures.append((text.energy(energy), Self.energyColumn)) }
             if let price = line.price { figures.append((text.price(price), Self.priceColumn)) }
-            if let rate = line.rate { figures.append((text.percent(rate), Self.rateColumn)) }
+            if let rate = line.rate ?? line.taxRate { figures.append((text.percent(rate), Self.rateColumn)) }
             for (figure, x) in figures { try page.text(figure, x: x, y: baseline, size: Self.tableSize, align: .right) }
             y -= height
             try page.line(from: (Self.left, y + 1), to: (Self.right, y + 1), width: 0.3, color: .gray(0.8))

@@ -109,6 +109,14 @@ public enum BankingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension IBAN {
+    /// The IBAN of `bban` in `country`, its check digits computed (for generated test and demo data).
+    public init(country: String, bban: String) throws(BankingError) {
+        let check = 98 - BankingCheck.mod97(bban + country + "00")
+        try self.init(country + (check < 10 ? "0" : "") + String(check) + bban)
+    }
+}
+
 enum BankingCheck {
     /// The remainder mod 97 of `text` read as a number with A = 10 … Z = 35 (ISO 7064).
     static func mod97(_ text: some StringProtocol) -> Int {

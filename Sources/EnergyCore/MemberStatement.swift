@@ -62,7 +62,10 @@ public struct MemberStatement: Sendable, Equatable {
             }
         }
         // The rate was only the grouping key of the priced lines; they show no rate of their own.
-        for i in lines.indices { lines[i].rate = nil }
+        for i in lines.indices {
+            lines[i].taxRate = lines[i].rate
+            lines[i].rate = nil
+        }
         net = lines.reduce(.zero) { $0 + $1.amount }
         vat = vatLines.reduce(.zero) { $0 + $1.amount }
         total = net + vat

@@ -24,6 +24,9 @@ public struct StatementLine: Sendable, Equatable {
     /// The local days this line prices (`to` exclusive) when the tariff changed within the
     /// period; nil: the whole period.
     public var days: Range<LocalDate>?
+    /// The VAT rate a priced line is taxed at (its VAT line says the same): shown on the PDF.
+    /// Not part of `rate`, which only VAT lines carry, so the CSV and workbook stay as they were.
+    public var taxRate: Percentage?
 
     public init(
         kind: LineKind, zaehlpunkt: Zaehlpunkt?, window: String?, energy: Energy?, price: EnergyPrice?, rate: Percentage?,

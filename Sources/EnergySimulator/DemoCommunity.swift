@@ -91,7 +91,15 @@ public enum DemoCommunity {
                     }
                 }
             }
-            members.append(Member(id: memberID, name: name, meteringPoints: points))
+            // Invoice particulars: an address for everyone, a direct-debit mandate for most.
+            let address = PostalAddress(street: "Dorfstraße \(i + 1)", postalCode: "2000", city: "Sonnenfeld", country: "AT")
+            var mandate: MemberMandate?
+            if unit(i, 4) < 0.8, let iban = try? IBAN(country: "AT", bban: "32000" + String(100_000_000_000 + i).dropFirst()),
+                let signed = LocalDate(year: 2025, month: 1 + i % 12, day: 15)
+            {
+                mandate = MemberMandate(iban: iban, mandateID: "EEG-DEMO-\(memberID)", signedOn: signed)
+            }
+            members.append(Member(id: memberID, name: name, meteringPoints: points, address: address, mandate: mandate))
         }
         if allocation == .static {
             let consumers = members.flatMap(\.meteringPoints).filter { $0.direction == .consumption }.count
@@ -108,7 +116,14 @@ public enum DemoCommunity {
         }
         // The calendar of Vienna always exists in tzdata; a failure here is a broken installation.
         let calendar = (try? LocalCalendar(timeZoneIdentifier: "Europe/Vienna")) ?? { fatalError("tzdata has no Europe/Vienna") }()
-        return Community(
+        var community = Community(
             id: id, name: "EEG Sonnenfeld (demo)", calendar: calendar, allocationKey: allocation, site: .vienna, members: members)
+        community.address = PostalAddress(street: "Hauptplatz 1", postalCode: "2000", city: "Sonnenfeld", country: "AT")
+        community.vatID = try? VATID("ATU12345678")
+        // The example creditor id and account of the reference community file (check digits valid).
+        if let creditor = try? CreditorID("AT88ZZZ00000000001"), let iban = try? IBAN("AT862011100000004242") {
+            community.bankAccount = CommunityBankAccount(creditorID: creditor, iban: iban, bic: try? BIC("GIBAATWWXXX"))
+        }
+        return community
     }
 }

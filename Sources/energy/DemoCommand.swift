@@ -98,10 +98,11 @@ struct DemoCommand: ParsableCommand {
             let statementsPath = directory + "/statements"
             let billing = try BillingRun(store: store, community: loaded).run(
                 .init(
-                    period: try BillingPeriod(target.description), mode: .preview, formats: [.xlsx, .csv], directory: statementsPath))
+                    period: try BillingPeriod(target.description), mode: .preview, formats: [.pdf, .xlsx, .csv],
+                    directory: statementsPath))
             print(
-                "Statements of \(target) (preview, not numbered): \(billing.figures.statements.count) members, XLSX and CSV → \(statementsPath)"
-            )
+                "Statements of \(target) (preview, not numbered): \(billing.figures.statements.count) members, PDF, XLSX and CSV → "
+                    + statementsPath)
             print("  reconciliation: \(billing.reconciliation)")
             // Repeat --store unless it came from the environment; never print a password.
             let storeFlag =
@@ -119,7 +120,7 @@ struct DemoCommand: ParsableCommand {
                   \(energy) report --community \(communityPath)\(storeFlag) --scope meter --granularity month --from \(from) --to \(to)
                   \(energy) simulate --community \(communityPath) --from \(from) --to \(from.adding(days: 1)) --out readings.csv
                   \(energy) import --community \(communityPath)\(storeFlag) readings.csv
-                  \(energy) bill --community \(communityPath)\(storeFlag) --period \(target) --final --out \(directory)/final
+                  \(energy) bill --community \(communityPath)\(storeFlag) --period \(target) --final --format pdf,xlsx,csv,sepa --out \(directory)/final
                 """)
         }
     }

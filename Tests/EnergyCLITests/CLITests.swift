@@ -106,7 +106,7 @@ let communityYAML = ThreeMemberCommunity.yaml(id: "eeg-cli", name: "EEG CLI", pa
         #expect(csvAgain == csv)
         #expect(
             first.stdout.contains(
-                "Statements of 2026-10 (preview, not numbered): 12 members, XLSX and CSV → \(folder.path)/demo/statements"))
+                "Statements of 2026-10 (preview, not numbered): 12 members, PDF, XLSX and CSV → \(folder.path)/demo/statements"))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-2026-10-M001.xlsx"))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/demo/statements/preview-statements-2026-10.csv"))
     }
