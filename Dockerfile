@@ -14,7 +14,7 @@ FROM ${SWIFT_IMAGE} AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        pkg-config libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev \
+        pkg-config libsqlite3-dev libmongoc-dev libbson-dev libxlsxwriter-dev librabbitmq-dev libxml2-dev libhpdf-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so a source change does not fetch them again.
@@ -34,7 +34,7 @@ FROM ${RUNTIME_IMAGE}
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libsqlite3-0 libmongoc-1.0-0 libbson-1.0-0 libxlsxwriter4 librabbitmq4 \
+        libsqlite3-0 libmongoc-1.0-0 libbson-1.0-0 libxlsxwriter4 librabbitmq4 libxml2 libhpdf-2.3.0 \
         libstdc++6 libcurl4 tzdata ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 energy \

@@ -35,6 +35,7 @@ struct Options {
     var mongoOnly = false
     /// Measure only the grid-operator files (EDA) and replace their section in `out`.
     var edaOnly = false
+    var billingOnly = false
 }
 
 /// `text` with the section under `heading` (up to the next `## `) replaced by `section`, or with
@@ -77,6 +78,9 @@ func parseOptions() -> Options {
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
         case "--eda-only":
             o.edaOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
+        case "--billing-only":
+            o.billingOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
         default:
             FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
@@ -228,6 +232,14 @@ if o.edaOnly {
     exit(0)
 }
 
+if o.billingOnly {
+    let section = try billingSection(o, selfPath: URL(fileURLWithPath: CommandLine.arguments[0]).path)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingSection("## Billing for the treasurer", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
+
 if o.apiOnly {
     try fm.createDirectory(atPath: o.work, withIntermediateDirectories: true)
     let section = try apiSection(o)
@@ -341,6 +353,7 @@ var md = """
 
     """
 md += "\n" + (try edaSection(o, selfPath: selfPath))
+md += "\n" + (try billingSection(o, selfPath: selfPath))
 if let mongodb = o.mongodb {
     md += try mongoSection(o, uri: mongodb, selfPath: selfPath)
 }

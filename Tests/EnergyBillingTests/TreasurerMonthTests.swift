@@ -77,15 +77,17 @@ import Testing
         #expect(debits.payments.map(\.sequence) == ["FRST"] && debits.payments[0].endToEndIDs == ["2026-0002"])
         #expect(debits.controlSum == a.total.text && debits.payments[0].sumOfAmounts == a.total.text)
         let issuedOn = try #require(october.issuedOn)
-        #expect(try xml(folder.path + "/oct/sepa-direct-debits-2026-0001.xml").contains(
-            "<ReqdColltnDt>\(TargetCalendar.adding(businessDays: 5, to: issuedOn))</ReqdColltnDt>"))
+        #expect(
+            try xml(folder.path + "/oct/sepa-direct-debits-2026-0001.xml").contains(
+                "<ReqdColltnDt>\(TargetCalendar.adding(businessDays: 5, to: issuedOn))</ReqdColltnDt>"))
         let credits = try SEPAValidator.check(try xml(folder.path + "/oct/sepa-credit-transfers-2026-0001.xml"), schema: "pain.001.001.09")
         #expect(credits.valid, "\(credits.errors)")
         #expect(credits.controlSum == (-p.total).text && credits.payments[0].endToEndIDs == ["2026-0001"])
         // B has no SEPA data: listed for a bank transfer, on screen and in a file.
         #expect(october.bankTransfers.map(\.number) == ["2026-0003"] && october.bankTransfers[0].amount == b.total)
-        #expect(try String(contentsOfFile: folder.path + "/oct/bank-transfers-2026-0001.csv", encoding: .utf8).contains(
-            "2026-0003,B,Bernd Berger,member_pays,\(b.total.text),EUR"))
+        #expect(
+            try String(contentsOfFile: folder.path + "/oct/bank-transfers-2026-0001.csv", encoding: .utf8).contains(
+                "2026-0003,B,Bernd Berger,member_pays,\(b.total.text),EUR"))
 
         // November: A's mandate collects again, now recurring.
         _ = try bill("2026-11", "nov")
@@ -100,11 +102,14 @@ import Testing
         var cancelled: [BillingRun.CancelResult] = []
         for number in ["2026-0002", "2026-0003"] {
             cancelled.append(
-                try run.cancel(.init(number: number, reason: "Zählerstand vom 7.10. korrigiert", formats: all, directory: folder.path + "/fix")))
+                try run.cancel(
+                    .init(number: number, reason: "Zählerstand vom 7.10. korrigiert", formats: all, directory: folder.path + "/fix")))
         }
         #expect(cancelled.map(\.cancellation.number) == ["2026-0007", "2026-0008"])
         let storno = try text(folder.path + "/fix/cancellation-2026-0007-A.pdf")
-        for particular in ["Stornorechnung", "Storniert Rechnung Nr. 2026-0002", "Zählerstand vom 7.10. korrigiert", PDFFixture.german(-a.total)] {
+        for particular in [
+            "Stornorechnung", "Storniert Rechnung Nr. 2026-0002", "Zählerstand vom 7.10. korrigiert", PDFFixture.german(-a.total),
+        ] {
             #expect(storno.contains(particular), "\(particular) in \(storno)")
         }
         // The refund of A's collection goes back to A's account; B is paid back by hand.
@@ -120,7 +125,8 @@ import Testing
         let again = try SEPAValidator.check(try xml(folder.path + "/reissue/sepa-direct-debits-2026-0009.xml"), schema: "pain.008.001.08")
         #expect(again.valid && again.payments.map(\.sequence) == ["RCUR"] && again.controlSum == newA.total.text)
         for name in [
-            "statement-2026-0001-P.pdf", "statement-2026-0001-P.xlsx", "sepa-direct-debits-2026-0001.xml", "sepa-credit-transfers-2026-0001.xml",
+            "statement-2026-0001-P.pdf", "statement-2026-0001-P.xlsx", "sepa-direct-debits-2026-0001.xml",
+            "sepa-credit-transfers-2026-0001.xml",
             "bank-transfers-2026-0001.csv",
         ] {
             let first = FileManager.default.contents(atPath: folder.path + "/oct/" + name)
@@ -136,7 +142,8 @@ import Testing
 
         // A collection date the bank cannot use is refused, naming the next business day.
         do {
-            var options = BillingRun.Options(period: try BillingPeriod("2026-10"), mode: .final, formats: [.sepa], directory: folder.path + "/sat")
+            var options = BillingRun.Options(
+                period: try BillingPeriod("2026-10"), mode: .final, formats: [.sepa], directory: folder.path + "/sat")
             options.collectionDate = try LocalDate("2026-12-26")
             _ = try run.run(options)
             Issue.record("26 December is a TARGET holiday")

@@ -100,10 +100,24 @@ import Testing
             let result = try CLI.run(["bill", "--community", c, "--store", s, "--out", out] + arguments)
             #expect(result.status == 64 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
-        // SEPA files need the community's bank details, which the demo community lacks.
+        // The demo community has bank details and mandates: the bank's files of both batches (the
+        // first final run and the reissue) and the cancellation's refund or bank transfer.
         let sepa = try CLI.run([
             "bill", "--community", c, "--store", s, "--period", "2026-10", "--final", "--out", out, "--format", "sepa",
         ])
-        #expect(sepa.status == 1 && sepa.stderr.contains("community.sepa"), "\(sepa.stderr)")
+        #expect(sepa.status == 0, "\(sepa.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(written.contains("sepa-direct-debits-2026-0001.xml") || written.contains("sepa-credit-transfers-2026-0001.xml"))
+        #expect(written.contains { $0.hasSuffix("-2026-0005.xml") || $0 == "bank-transfers-2026-0005.csv" }, "\(written)")
+        // Without the community's bank details SEPA files cannot be written, and the run says so.
+        let yaml = try String(contentsOfFile: c, encoding: .utf8)
+        let withoutBank = yaml.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("  sepa: {creditorId") }
+        #expect(withoutBank.count < yaml.split(separator: "\n", omittingEmptySubsequences: false).count)
+        try withoutBank.joined(separator: "\n").write(toFile: folder.path + "/nobank.yaml", atomically: true, encoding: .utf8)
+        let noBank = try CLI.run([
+            "bill", "--community", folder.path + "/nobank.yaml", "--store", s, "--period", "2026-10", "--final", "--out", out,
+            "--format", "sepa",
+        ])
+        #expect(noBank.status == 1 && noBank.stderr.contains("community.sepa"), "\(noBank.stderr)")
     }
 }

@@ -19,10 +19,14 @@ public struct MongoError: Error, CustomStringConvertible {
 }
 
 private let driverStarted: Bool = {
-    mongoc_init()
     // The driver's own log lines (debug chatter, "authentication failed" twice) would only repeat
-    // what the errors we raise already say, with the host; keep stderr for those.
+    // what the errors we raise already say, with the host; keep stderr for those. Set before
+    // mongoc_init, which may log too.
     mongoc_log_set_handler(nil, nil)
+    // Its performance counters live in a shared-memory file per process (for the mongoc-stat
+    // tool, which nobody here runs); when /dev/shm is busy, init warns "Falling back to malloc".
+    setenv("MONGOC_DISABLE_SHM", "1", 0)
+    mongoc_init()
     return true
 }()
 
