@@ -42,11 +42,12 @@ extension BillingRun {
             }
         }
         if options.formats.contains(.pdf) {
-            for i in members {
-                let path = directory + "/" + stems[i] + ".pdf"
-                try Self.writeAtomically(Data(try StatementPDF(documents[i]).render()), to: path)
-                files.append(path)
+            // libharu documents are independent of each other: one per thread at a time.
+            try Self.inParallel(members.count, threads: options.threads, name: "energy pdf writer") { k in
+                let i = members[k]
+                try Self.writeAtomically(Data(try StatementPDF(documents[i]).render()), to: directory + "/" + stems[i] + ".pdf")
             }
+            files += members.map { directory + "/" + stems[$0] + ".pdf" }
         }
         if options.formats.contains(.xlsx) {
             let numbers = documents.map(\.number)
@@ -82,40 +83,49 @@ extension BillingRun {
         return files
     }
 
-    /// Writes the workbooks of `members` on `threads` threads: workbooks are independent, so each
-    /// thread takes the next member until none are left.
+    /// Writes the workbooks of `members` on `threads` threads.
     private static func writeWorkbooks(
         _ members: [Int], figures: BillingFigures, series: QuarterHourSeries, numbers: [String?],
         issuedOn: [LocalDate?], stems: [String], directory: String, threads: Int
     ) throws {
+        try inParallel(members.count, threads: threads, name: "energy xlsx writer") { k in
+            let i = members[k]
+            let path = directory + "/" + stems[i] + ".xlsx"
+            do {
+                try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn[i], series: series)
+                    .write(to: path + ".part")
+                try rename(path + ".part", to: path)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path + ".part")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body(0..<count)` on `threads` threads (this one included): the files of members are
+    /// independent, so each thread takes the next index until none are left or one failed; the
+    /// first error is thrown.
+    static func inParallel(_ count: Int, threads: Int, name: String, _ body: @escaping @Sendable (Int) throws -> Void) throws {
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
         let work = { @Sendable in
             while true {
                 let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard k < members.count, failure.withLock({ $0 == nil }) else { return }
-                let i = members[k]
-                let path = directory + "/" + stems[i] + ".xlsx"
-                do {
-                    try StatementWorkbook(figures: figures, memberIndex: i, number: numbers[i], issuedOn: issuedOn[i], series: series)
-                        .write(
-                            to: path + ".part")
-                    try rename(path + ".part", to: path)
-                } catch {
+                guard k < count, failure.withLock({ $0 == nil }) else { return }
+                do { try body(k) } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
-                    try? FileManager.default.removeItem(atPath: path + ".part")
                     return
                 }
             }
         }
         let done = DispatchGroup()
-        for _ in 0..<max(0, min(threads, members.count) - 1) {
+        for _ in 0..<max(0, min(threads, count) - 1) {
             done.enter()
             let thread = Thread {
                 work()
                 done.leave()
             }
-            thread.name = "energy xlsx writer"
+            thread.name = name
             thread.start()
         }
         work()
