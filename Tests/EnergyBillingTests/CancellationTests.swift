@@ -11,14 +11,6 @@ import Testing
 @Suite(.serialized) struct CancellationTests {
     static let period = "2026-10"
 
-    func files(in folder: String) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
-            files[name] = FileManager.default.contents(atPath: folder + "/" + name)
-        }
-        return files
-    }
-
     /// RFC 4180 rows of a CSV file the billing run wrote (no quoted line breaks in these).
     func csv(_ path: String) throws -> [[String]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -134,8 +126,8 @@ import Testing
         let preview = try bill("preview", .preview)
         #expect(second.figures.statements.map(\.total) == preview.figures.statements.map(\.total))
         #expect(second.figures.statements[1].total != first.figures.statements[1].total)
-        let firstFiles = try files(in: dir + "/first")
-        let secondFiles = try files(in: dir + "/second")
+        let firstFiles = try TemporaryFolder.files(in: dir + "/first")
+        let secondFiles = try TemporaryFolder.files(in: dir + "/second")
         for name in ["statement-2026-0001-P.xlsx", "statement-2026-0001-P.csv"] {
             #expect(firstFiles[name] != nil && firstFiles[name] == secondFiles[name], "\(name)")
         }
@@ -143,7 +135,7 @@ import Testing
         // Again: nothing new to issue, the same files.
         let third = try bill("third")
         #expect(third.numbers == second.numbers && third.reissued)
-        #expect(try files(in: dir + "/third") == secondFiles)
+        #expect(try TemporaryFolder.files(in: dir + "/third") == secondFiles)
 
         // The accounting CSV: originals, cancellations and reissues with status and reference.
         let rows = try csv(dir + "/third/statements-2026-10.csv")

@@ -9,14 +9,6 @@ import Testing
 @testable import EnergyStore
 
 @Suite(.serialized) struct FinalRunTests {
-    func files(in folder: String) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
-            files[name] = FileManager.default.contents(atPath: folder + "/" + name)
-        }
-        return files
-    }
-
     @Test func aRerunOfAnIssuedPeriodRefusesReadingsChangedAfterTheirRollup() throws {
         let f = try BillingFixture(from: "2026-10-01", to: "2026-11-01")
         let run = BillingRun(store: f.store, community: f.community)
@@ -52,8 +44,8 @@ import Testing
         #expect(first.numbers == ["2026-0001", "2026-0002", "2026-0003"] && !first.reissued)
         let again = try bill("2026-10", .final, "again")
         #expect(again.numbers == first.numbers && again.reissued)
-        let firstFiles = try files(in: f.folder.path + "/first")
-        let againFiles = try files(in: f.folder.path + "/again")
+        let firstFiles = try TemporaryFolder.files(in: f.folder.path + "/first")
+        let againFiles = try TemporaryFolder.files(in: f.folder.path + "/again")
         #expect(firstFiles.count == 7 && firstFiles.keys.contains("statement-2026-0002-A.xlsx"))
         #expect(firstFiles == againFiles, "a rerun of a final run writes byte-identical files")
 
@@ -69,7 +61,7 @@ import Testing
         )
         .run(.init(period: try BillingPeriod("2026-10"), mode: .final, formats: [.xlsx, .csv], directory: f.folder.path + "/reordered"))
         #expect(reorderedRun.numbers == ["2026-0003", "2026-0002", "2026-0001"])
-        #expect(try files(in: f.folder.path + "/reordered") == firstFiles)
+        #expect(try TemporaryFolder.files(in: f.folder.path + "/reordered") == firstFiles)
 
         #expect(try bill("2026-11", .final, "nov").numbers == ["2026-0004", "2026-0005", "2026-0006"])
         #expect(throws: BillingError.self) { try bill("2026-Q4", .final, "q4") }

@@ -1,5 +1,6 @@
 import EnergyBilling
 import EnergyCore
+import EnergyTestSupport
 import Foundation
 import Testing
 
@@ -205,18 +206,5 @@ struct SEPAFileTests {
         file.createdAt = -1
         let beforeEpoch = try SEPACreditTransferFile.xml(file) ?? ""
         #expect(beforeEpoch.contains("<CreDtTm>1969-12-31T23:59:59Z</CreDtTm>"))
-    }
-}
-
-/// A small deterministic random number generator (SplitMix64), so the random test repeats.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

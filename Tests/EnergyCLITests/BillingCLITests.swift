@@ -5,15 +5,6 @@ import Testing
 /// `energy bill` as an operator runs it: PDFs, cancellations, refusals, and a final run killed
 /// half-way that the next run finishes exactly as an uninterrupted one.
 @Suite(.serialized) struct BillingCLITests {
-    /// Every file of `folder` by name.
-    func files(_ folder: String) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
-            files[name] = FileManager.default.contents(atPath: folder + "/" + name)
-        }
-        return files
-    }
-
     /// A copy of a SQLite store (its WAL too, if any), so two runs can start from the same state.
     func copyStore(_ from: String, to: String) throws {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: from + suffix) {
@@ -35,7 +26,7 @@ import Testing
         }
         let whole = try CLI.run(bill("whole", "whole"))
         #expect(whole.status == 0, "\(whole.stderr)")
-        let expected = try files(folder.path + "/whole")
+        let expected = try TemporaryFolder.files(in: folder.path + "/whole")
         #expect(expected.count == 150 * 3 + 1)
 
         // Killed at once (before or while numbering), and killed once the first file is there
@@ -56,7 +47,7 @@ import Testing
             #expect(left.count < expected.count + 1, "killed half-way: \(left.count) files")
             let rerun = try CLI.run(bill(store, store))
             #expect(rerun.status == 0, "\(rerun.stderr)")
-            let written = try files(out)
+            let written = try TemporaryFolder.files(in: out)
             #expect(written.keys.sorted() == expected.keys.sorted(), "no leftovers, nothing missing")
             for (name, data) in expected { #expect(written[name] == data, "\(store): \(name)") }
         }

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyTestSupport
 import Testing
 
 @Suite struct LargestRemainderTests {
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func partsSumExactlyAndStayWithinOneOfTheQuota() {
-        var random = SplitMix(seed: 11)
+        var random = SplitMix64(seed: 11)
         var split = LargestRemainder()
         for round in 0..<500 {
             let count = Int(random.next() % 40) + 1
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func conservationOnRandomCommunities() {
-        var random = SplitMix(seed: 5)
+        var random = SplitMix64(seed: 5)
         for round in 0..<400 {
             let key: AllocationKey = round % 2 == 0 ? .dynamic : .static
             let count = Int(random.next() % 30) + 2

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyTestSupport
 import Testing
 
 @Suite struct EnergyTests {
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func formatsWithSixDecimalsAndParsesBack() throws {
-        var random = SplitMix(seed: 1)
+        var random = SplitMix64(seed: 1)
         for _ in 0..<2000 {
             let value = Int64(bitPattern: random.next()) % 1_000_000_000_000
             let text = Energy.kilowattHoursText(value)

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyTestSupport
 import Testing
 
 @Suite struct TimeTests {
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func formatsAndParsesBack() throws {
-        var random = SplitMix(seed: 3)
+        var random = SplitMix64(seed: 3)
         for _ in 0..<1000 {
             let seconds = Int64(random.next() % 4_000_000_000)
             #expect(try UTCTimestamp.parse(UTCTimestamp.format(seconds)) == seconds)

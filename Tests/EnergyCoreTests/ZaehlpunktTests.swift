@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyTestSupport
 import Testing
 
 @Suite struct ZaehlpunktTests {
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func ordersLikeItsText() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         let texts = (0..<300).map { _ in "AT" + String((0..<31).map { _ in alphabet[Int(generator.next() % 36)] }) }
         let parsed = try texts.map { try Zaehlpunkt($0) }
@@ -32,18 +33,5 @@ import Testing
         let message = "\(ZaehlpunktError.invalidCharacter("x", position: 33, character: "a"))"
         #expect(message.contains("position 33") && message.contains("upper case"))
         #expect(throws: ZaehlpunktError.self) { try Zaehlpunkt("AT00300000000000000-0000000000001") }
-    }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

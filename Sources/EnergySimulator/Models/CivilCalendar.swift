@@ -1,3 +1,5 @@
+import EnergyCore
+
 // CivilCalendar.swift
 // Allocation-free proleptic Gregorian calendar arithmetic used by the simulator models.
 
@@ -83,20 +85,8 @@ public enum CivilCalendar {
 
     /// Easter Sunday of a Gregorian year (anonymous Gregorian computus), for years >= 1583.
     public static func easterSunday(year: Int) -> (month: Int, day: Int) {
-        let a = year % 19
-        let b = year / 100
-        let c = year % 100
-        let d = b / 4
-        let e = b % 4
-        let f = (b + 8) / 25
-        let g = (b - f + 1) / 3
-        let h = (19 * a + b - d - g + 15) % 30
-        let i = c / 4
-        let k = c % 4
-        let l = (32 + 2 * e + 2 * i - h - k) % 7
-        let m = (a + 11 * h + 22 * l) / 451
-        let n = h + l - 7 * m + 114
-        return (n / 31, n % 31 + 1)
+        let easter = LocalDate.easterSunday(year)
+        return (easter.month, easter.day)
     }
 
     /// Floor division of a Unix timestamp into whole days since 1970-01-01 (correct for negative times).
