@@ -204,6 +204,12 @@ public struct BillingRun {
                 }
                 numbers.append(live.number)
             } else if let cancelled = book.awaitingReissue(member: member) {
+                // A reissue is priced as the period was: with today's tariff only if it is the same.
+                if !cancelled.pricing.isEmpty && cancelled.pricing != pricing {
+                    throw BillingError.tariffChanged(
+                        period.label,
+                        "statement \(cancelled.number) (cancelled): " + Self.tariffChange(was: cancelled.pricing, now: pricing))
+                }
                 numbers.append(nil)
                 toIssue.append((i, cancelled.number))
             } else {

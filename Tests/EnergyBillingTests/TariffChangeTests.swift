@@ -73,4 +73,27 @@ import Testing
             FileManager.default.contents(atPath: f.folder.path + "/first/statement-2026-0002-A.csv")
                 == FileManager.default.contents(atPath: f.folder.path + "/again/statement-2026-0002-A.csv"))
     }
+
+    @Test func aReissueIsPricedAsThePeriodWasOrRefused() throws {
+        let f = try BillingFixture(from: "2026-10-01", to: "2026-11-01")
+        let period = try BillingPeriod("2026-10")
+        _ = try BillingRun(store: f.store, community: f.community).run(
+            .init(period: period, mode: .final, formats: [.csv], directory: f.folder.path + "/first"))
+        _ = try BillingRun(store: f.store, community: f.community).cancel(
+            .init(number: "2026-0001", reason: "address", formats: [.csv], directory: f.folder.path + "/cancel"))
+        let repriced = try CommunityFile.parse(
+            smallCommunityYAML + "\n" + flatTariffYAML.replacingOccurrences(of: "generation: 0.0875", with: "generation: 0.09"),
+            source: "test.yaml")
+        do {
+            _ = try BillingRun(store: f.store, community: repriced).run(
+                .init(period: period, mode: .final, formats: [.csv], directory: f.folder.path + "/reissue"))
+            Issue.record("a reissue must not re-price the period with another tariff")
+        } catch let error as BillingError {
+            #expect("\(error)".contains("generation: 0.0875") && "\(error)".contains("generation: 0.09"), "\(error)")
+        }
+        // With the tariff the period was priced with, the reissue goes through.
+        let reissue = try BillingRun(store: f.store, community: f.community).run(
+            .init(period: period, mode: .final, formats: [.csv], directory: f.folder.path + "/reissue"))
+        #expect(reissue.replacements.map(\.replaces) == ["2026-0001"])
+    }
 }
