@@ -25,13 +25,19 @@ public struct APIConfiguration: Sendable {
     /// nil: no authentication (only with an explicit flag; everyone is an administrator).
     public var oidc: OIDCSettings?
     public var limits: RangeLimits
+    /// Idle and slow clients, request heads, open connections.
+    public var http: HTTPLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, basePath: String = "", oidc: OIDCSettings?, limits: RangeLimits = .init()) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, basePath: String = "", oidc: OIDCSettings?, limits: RangeLimits = .init(),
+        http: HTTPLimits = HTTPLimits()
+    ) {
         self.host = host
         self.port = port
         self.basePath = APIConfiguration.normalized(basePath)
         self.oidc = oidc
         self.limits = limits
+        self.http = http
     }
 
     /// `team-1/energy/` → `/team-1/energy`; `/` → "".
@@ -113,7 +119,8 @@ public struct APIServer: Sendable {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator. Never expose this server.")
         }
         let http = httpService(
-            router: makeRouter(), host: configuration.host, port: configuration.port, logger: logger, onStart: onStart)
+            router: makeRouter(), host: configuration.host, port: configuration.port, limits: configuration.http, logger: logger,
+            onStart: onStart)
         try await runServices([.init(service: http)], logger: logger)
     }
 

@@ -135,14 +135,10 @@ extension BillingRun {
 
     static func writeAtomically(_ text: String, to path: String) throws { try writeAtomically(Data(text.utf8), to: path) }
 
-    /// Writes to `PATH.part`, then renames: a run killed half-way leaves at most a `.part` file,
-    /// which the next run (writing the same names) overwrites and renames in turn.
+    /// Writes beside the target and renames (`OutputFile`): a run killed half-way leaves at most a
+    /// temporary file, which the next run (writing the same names) overwrites and renames in turn.
     static func writeAtomically(_ data: Data, to path: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path + ".part")) } catch {
-            try? FileManager.default.removeItem(atPath: path + ".part")
-            throw BillingError.cannotWrite(path, "\(error.localizedDescription)")
-        }
-        try rename(path + ".part", to: path)
+        do { try OutputFile.write(data, to: path) } catch { throw BillingError.cannotWrite(path, "\(error)") }
     }
 
     static func rename(_ from: String, to path: String) throws {

@@ -1,4 +1,5 @@
 import CSQLite3
+import Foundation
 
 // The only file that touches the SQLite C API: a thin, safe wrapper.
 
@@ -67,6 +68,23 @@ final class SQLiteConnection {
     var changes: Int { Int(sqlite3_changes(db)) }
 
     func errorMessage() -> String { String(cString: sqlite3_errmsg(db)) }
+
+    /// Runs `body`, again after a pause while the database is busy or locked, for up to `seconds`:
+    /// for the statements SQLite answers SQLITE_BUSY at once instead of waiting in the busy
+    /// handler (switching a new file to WAL while another connection sets it up).
+    func retryingWhileBusy<T>(seconds: Double = 10, _ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(seconds)
+        var pause: UInt32 = 2_000
+        while true {
+            do { return try body() } catch let error as SQLiteError
+                where error.code & 0xFF == SQLITE_BUSY || error.code & 0xFF == SQLITE_LOCKED
+            {
+                guard Date() < deadline else { throw error }
+                usleep(pause)
+                pause = min(pause * 2, 100_000)
+            }
+        }
+    }
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
     func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {

@@ -27,15 +27,19 @@ public final class SQLiteStore:
         }
         do {
             db = try SQLiteConnection(path: path)
-            try db.execute(
-                """
-                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
-                PRAGMA cache_size = -131072; PRAGMA foreign_keys = OFF;
-                """)
+            // A new file is set up by whichever process comes first; the others wait for it
+            // (switching to WAL answers "locked" at once instead of waiting, hence the retries).
+            try db.retryingWhileBusy {
+                try db.execute(
+                    """
+                    PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
+                    PRAGMA cache_size = -131072; PRAGMA foreign_keys = OFF;
+                    """)
+            }
+            try db.retryingWhileBusy { try migrate() }
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen("sqlite:\(path)", error.message)
         }
-        try migrate()
         try loadPoints()
     }
 
@@ -45,12 +49,17 @@ public final class SQLiteStore:
     public func schemaVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
 
     private func migrate() throws {
-        let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
-        guard current <= SQLiteSchema.version else {
-            throw StoreError.newerSchema(location, found: current, supported: SQLiteSchema.version)
+        let seen = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        guard seen <= SQLiteSchema.version else {
+            throw StoreError.newerSchema(location, found: seen, supported: SQLiteSchema.version)
         }
-        guard current < SQLiteSchema.version else { return }
+        guard seen < SQLiteSchema.version else { return }
+        // Another process may be creating or migrating the same file right now: the write lock
+        // (taken first, waiting up to the busy timeout) decides, and the version is read again
+        // under it, so only one of them runs each migration.
         try db.transaction {
+            let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+            guard current < SQLiteSchema.version else { return }
             for (index, sql) in SQLiteSchema.migrations.enumerated() where index >= current {
                 try db.execute(sql)
             }
@@ -68,7 +77,13 @@ public final class SQLiteStore:
         }
     }
 
-    private lazy var insertPoint = try? db.prepare("INSERT INTO metering_points (zaehlpunkt, direction) VALUES (?1, ?2) RETURNING id")
+    // Another process may have added the point since this one loaded them: the conflict's no-op
+    // update returns the id it has.
+    private lazy var insertPoint = try? db.prepare(
+        """
+        INSERT INTO metering_points (zaehlpunkt, direction) VALUES (?1, ?2)
+        ON CONFLICT (zaehlpunkt, direction) DO UPDATE SET zaehlpunkt = excluded.zaehlpunkt RETURNING id
+        """)
 
     func pointID(_ key: PointKey) throws -> Int64 {
         if let id = pointIDs[key] { return id }

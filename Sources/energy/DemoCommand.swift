@@ -92,7 +92,7 @@ struct DemoCommand: ParsableCommand {
                 try RollupReport(store: store, community: loaded, scope: .community, granularity: .day, from: from, to: to).rows
                 + RollupReport(store: store, community: loaded, scope: .meter, granularity: .day, from: from, to: to).rows
             let csvPath = directory + "/daily.csv"
-            try ReportWriter(calendar: loaded.calendar).csv(daily).write(toFile: csvPath, atomically: true, encoding: .utf8)
+            try OutputFile.write(Data(ReportWriter(calendar: loaded.calendar).csv(daily).utf8), to: csvPath)
             print("Daily rollups (community and every metering point) → \(csvPath)")
 
             let statementsPath = directory + "/statements"

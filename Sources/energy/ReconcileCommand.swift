@@ -81,11 +81,7 @@ struct ReconcileCommand: ParsableCommand, LoggingCommand {
             } catch is Differences {}
             guard let check else { return true }
             let text = ReconciliationWriter().render(check, as: format)
-            if let output {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            try OutputFile.write(Data(text.utf8), to: output ?? "-")
             return check.agrees
         }
         if !agrees { throw ExitCode(3) }

@@ -68,11 +68,7 @@ struct ReportCommand: ParsableCommand {
                 Logger(label: "energy.report").warning("\(warning)")
             }
             let text = ReportWriter(calendar: community.calendar).render(report.rows, as: format)
-            if let output {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            try OutputFile.write(Data(text.utf8), to: output ?? "-")
         }
     }
 }

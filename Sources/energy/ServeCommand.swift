@@ -1,6 +1,7 @@
 import ArgumentParser
 import EnergyAPI
 import EnergyCore
+import EnergyService
 import Foundation
 import Logging
 
@@ -48,11 +49,19 @@ struct ServeCommand: AsyncParsableCommand, LoggingCommand {
     @Flag(help: "Accept every request without a token, as an administrator. For a laptop, never for a network.")
     var noAuth = false
 
+    @Option(help: ArgumentHelp("Close a connection that sends nothing (or half a request) for this long.", valueName: "seconds"))
+    var idleTimeout: Int64 = 30
+
+    @Option(help: ArgumentHelp("Open connections at most; more wait until one closes.", valueName: "count"))
+    var maxConnections = 512
+
     private var issuer: String? { oidcIssuer ?? Self.environment("ENERGY_OIDC_ISSUER") }
     private var audience: String? { oidcAudience ?? Self.environment("ENERGY_OIDC_AUDIENCE") }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         if noAuth {
             if issuer != nil && oidcIssuer != nil { throw ValidationError("--no-auth and --oidc-issuer exclude each other") }
             return
@@ -82,7 +91,9 @@ struct ServeCommand: AsyncParsableCommand, LoggingCommand {
                         issuer: $0, audience: audience ?? "", memberClaim: memberClaim, adminRole: adminRole, memberRole: memberRole)
                 }
             server = APIServer(
-                configuration: APIConfiguration(host: host, port: port, basePath: basePath, oidc: oidc),
+                configuration: APIConfiguration(
+                    host: host, port: port, basePath: basePath, oidc: oidc,
+                    http: HTTPLimits(idleSeconds: idleTimeout, maxConnections: maxConnections)),
                 community: community, store: store)
             logger.info("serve: community '\(community.id)', store \(store.location)")
         } catch {

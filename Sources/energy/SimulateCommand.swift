@@ -93,19 +93,14 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
         try reportingErrors {
             guard let (from, to) = try dates.range(required: true) else { return }
             let community = try communityOptions.load()
-            let output: FileHandle
-            if let out {
-                guard FileManager.default.createFile(atPath: out, contents: nil) else { throw CLIError("cannot create \(out)") }
-                guard let handle = FileHandle(forWritingAtPath: out) else { throw CLIError("cannot write \(out)") }
-                output = handle
-            } else {
-                output = FileHandle.standardOutput
-            }
-            defer { if out != nil { try? output.close() } }
-            try output.write(contentsOf: Data((ReadingCSVWriter.header + "\n").utf8))
+            // A file is written beside its target and renamed over it when complete (a link, device
+            // or folder there is refused); without --out, or with -, to standard output.
+            let output = try OutputFile(path: out ?? "-")
+            try output.write(Data((ReadingCSVWriter.header + "\n").utf8))
             try CommunitySimulator(community: community, seed: seed).simulate(from: from, to: to) { readings in
-                try output.write(contentsOf: ReadingCSVWriter.data(readings))
+                try output.write(ReadingCSVWriter.data(readings))
             }
+            try output.commit()
         }
     }
 

@@ -42,6 +42,17 @@ struct CLI {
         return process
     }
 
+    /// Starts the binary in the background, its standard error written to `path` (for a message
+    /// after it ended), its standard output discarded.
+    static func start(_ arguments: [String], captureErrorsTo path: String, environment: [String: String] = [:]) throws -> Process {
+        let process = process(arguments, environment: environment)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try process.run()
+        return process
+    }
+
     /// Runs the binary to its end; one still running after `timeout` seconds is killed and reported.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,

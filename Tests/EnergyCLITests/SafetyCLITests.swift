@@ -1,0 +1,120 @@
+import EnergyTestSupport
+import Foundation
+import Testing
+
+/// Findings of the reliability review (issue 15), each reproduced as the review did it.
+@Suite(.serialized) struct SafetyCLITests {
+    @Test func simulateOutRefusesLinksAndDevicesAndLeavesThemAsTheyWere() throws {
+        let folder = TemporaryFolder()
+        let c = folder.path + "/c.yaml"
+        try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
+        let target = folder.path + "/precious.txt"
+        try "precious\n".write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/link.csv", withDestinationPath: target)
+        for out in [folder.path + "/link.csv", "/dev/null", folder.path] {
+            let result = try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-10-02", "--out", out])
+            #expect(result.status == 1 && result.stderr.contains("refusing to write \(out)"), "\(out): \(result.stderr)")
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious\n")
+        var info = stat()
+        #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        // A regular file is replaced whole; `-` is standard output.
+        let ok = try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-10-02", "--out", folder.path + "/r.csv"])
+        let written = try String(contentsOfFile: folder.path + "/r.csv", encoding: .utf8)
+        #expect(ok.status == 0 && written.hasPrefix("zaehlpunkt"))
+        let stdout = try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-10-02", "--out", "-"])
+        #expect(stdout.status == 0 && stdout.stdout.hasPrefix("zaehlpunkt"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["c.yaml", "link.csv", "precious.txt", "r.csv"])
+    }
+
+    @Test func twoCommandsOnANewStoreNeitherFailsOnTheSchema() throws {
+        let folder = TemporaryFolder()
+        let c = folder.path + "/c.yaml"
+        try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
+        // Twelve new stores, each opened by two rollups at once: one runs, the other runs after
+        // it or finds it running (75); no schema race, no "database is locked".
+        for i in 0..<12 {
+            let store = "sqlite:\(folder.path)/new-\(i).sqlite"
+            let arguments = ["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-03"]
+            let both = [
+                try CLI.start(arguments, captureErrorsTo: folder.path + "/a\(i).log"),
+                try CLI.start(arguments, captureErrorsTo: folder.path + "/b\(i).log"),
+            ]
+            for process in both { process.waitUntilExit() }
+            let statuses = both.map(\.terminationStatus)
+            let logs = ["a", "b"].map { (try? String(contentsOfFile: folder.path + "/\($0)\(i).log", encoding: .utf8)) ?? "" }
+            #expect(statuses.allSatisfy { $0 == 0 || $0 == 75 } && statuses.contains(0), "try \(i): \(statuses) \(logs)")
+        }
+    }
+}
+
+/// `energy serve` against clients that never finish their request: each is closed once it has
+/// been idle for `--idle-timeout`, and the server goes on answering.
+@Suite struct IdleConnectionTests {
+    /// A TCP connection to loopback that sends `text` and then nothing.
+    func halfSent(port: Int, _ text: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw CLIError("cannot connect to port \(port): \(String(cString: strerror(errno)))") }
+        _ = text.withCString { send(fd, $0, strlen($0), 0) }
+        // Reads give up after 20 s: a server that never closes fails the test instead of hanging it.
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    @Test func halfSentRequestsAreClosedAfterTheIdleTimeout() async throws {
+        let folder = TemporaryFolder()
+        try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let log = folder.path + "/serve.log"
+        let process = try CLI.start(
+            [
+                "serve", "--community", folder.path + "/c.yaml", "--store", "sqlite:" + folder.path + "/e.sqlite", "--no-auth",
+                "--port", "0", "--idle-timeout", "2",
+            ], captureErrorsTo: log)
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var port: Int?
+        for _ in 0..<300 where port == nil && process.isRunning {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last ?? "")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let listening = try #require(port, "serve did not start")
+        // 25 connections that never finish their headers, and 25 that send nothing at all.
+        var sockets: [Int32] = []
+        for i in 0..<50 { sockets.append(try halfSent(port: listening, i < 25 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n" : "")) }
+        let started = Date()
+        var closed = 0
+        for fd in sockets {
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, 0)
+            if n == 0 { closed += 1 }  // the server closed it (no answer: the request never ended)
+            close(fd)
+        }
+        #expect(closed == 50, "\(50 - closed) connections still open")
+        #expect(Date().timeIntervalSince(started) < 20)
+        // Still serving.
+        let fd = try halfSent(port: listening, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        close(fd)
+        #expect(n > 0 && String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
