@@ -40,6 +40,8 @@ public enum TimeError: Error, Equatable, CustomStringConvertible {
     case badDate(String)
     case badMonth(String)
     case unknownTimeZone(String)
+    /// A reading's start outside `PlausibleTimes` (the start, the range's first and end second).
+    case implausible(Int64, earliest: Int64, end: Int64)
 
     public var description: String {
         switch self {
@@ -53,6 +55,9 @@ public enum TimeError: Error, Equatable, CustomStringConvertible {
             return "'\(text)' is not a month (expected YYYY-MM)"
         case let .unknownTimeZone(name):
             return "'\(name)' is not an IANA time zone (e.g. Europe/Vienna)"
+        case let .implausible(start, earliest, end):
+            return "\(UTCTimestamp.format(start)) is outside the plausible time of readings, \(UTCTimestamp.format(earliest)) "
+                + "to \(UTCTimestamp.format(end)) (a wrong clock or a typo?)"
         }
     }
 }

@@ -20,6 +20,12 @@ public struct ReadingCSVParser {
     private enum Column { case zaehlpunkt, start, direction, kwh, quality, ignored }
 
     /// With a community, readings of points outside it (or in the wrong direction) are rejected.
+    /// Readings starting outside are rejected (default: 2000-01-01 to ten years from now).
+    public var plausible = PlausibleTimes(now: SystemClock().unixSeconds)
+
+    /// Empty lines seen (skipped; not rows).
+    public private(set) var blankLines = 0
+
     public init(community: Community?) { self.community = community }
 
     /// Feeds the next chunk of the file. Rows split across chunks are joined. Call once more with
@@ -71,7 +77,10 @@ public struct ReadingCSVParser {
         if line == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3))
         }
-        if bytes.isEmpty { return }
+        if bytes.isEmpty {
+            blankLines += 1
+            return
+        }
         guard let columns else {
             readHeader(bytes, reject: reject)
             return
@@ -127,6 +136,7 @@ public struct ReadingCSVParser {
             }
             let seconds = try UTCTimestamp.parse(startField)
             let start = try QuarterHour(startSeconds: seconds)
+            try plausible.check(start)
             let value = try Energy.parseMilliwattHours(kwhField)
             try Reading.validate(milliwattHours: value)
             var quality = Quality.measured

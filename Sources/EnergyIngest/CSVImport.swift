@@ -14,6 +14,8 @@ public struct CSVImport {
     public let community: Community
     /// Readings written per store transaction.
     public var batchSize = 50_000
+    /// Readings starting outside are rejected (default: 2000-01-01 to ten years from now).
+    public var plausible = PlausibleTimes(now: SystemClock().unixSeconds)
     /// Bytes read from the file at a time.
     public var chunkSize = 1 << 20
 
@@ -24,6 +26,8 @@ public struct CSVImport {
 
     public struct Result: Sendable {
         public var rows = 0
+        /// Empty lines, skipped (not counted as rows).
+        public var blankLines = 0
         public var rejected = 0
         public var stored = UpsertSummary()
         /// The header was unusable; nothing was read.
@@ -47,6 +51,7 @@ public struct CSVImport {
         }
         defer { if path != "-" { try? handle.close() } }
         var parser = ReadingCSVParser(community: community)
+        parser.plausible = plausible
         var result = Result()
         var batch: [Reading] = []
         batch.reserveCapacity(batchSize)
@@ -77,7 +82,9 @@ public struct CSVImport {
             if isLast { break }
         }
         try flush()
-        result.rows = max(0, parser.line - 1)
+        // Rows are the lines after the header that are not empty: new + unchanged + corrected + … + rejected.
+        result.blankLines = parser.blankLines
+        result.rows = max(0, parser.line - 1 - parser.blankLines)
         return result
     }
 }

@@ -21,6 +21,8 @@ public struct EDAImport {
     public let community: Community
     /// Values held before they are stored (sorted by time first).
     public var bufferLimit = 1_000_000
+    /// Values starting outside are rejected (default: 2000-01-01 to ten years from now).
+    public var plausible = PlausibleTimes(now: SystemClock().unixSeconds)
     /// Values written per store transaction.
     public var batchSize = 100_000
 
@@ -113,7 +115,12 @@ public struct EDAImport {
         var accepted = Set<PointKey>()
         var refusal: [PointKey: String] = [:]
         var refusedValues: [PointKey: Int] = [:]
+        var implausible: (count: Int, first: String)?
         for figure in document.figures {
+            do { try plausible.check(figure.start) } catch {
+                implausible = ((implausible?.count ?? 0) + 1, implausible?.first ?? "\(error)")
+                continue
+            }
             let point = figure.point
             if !accepted.contains(point), refusal[point] == nil {
                 do {
@@ -133,6 +140,10 @@ public struct EDAImport {
                 result.figures += 1
             }
             if buffer.count >= bufferLimit { stored.add(try flush(&buffer)) }
+        }
+        if let implausible {
+            result.rejections.append(EDARejection(location: "Energiedaten", reason: implausible.first, values: implausible.count))
+            result.rejected += implausible.count
         }
         for (point, count) in refusedValues.sorted(by: { $0.key < $1.key }) {
             result.rejections.append(

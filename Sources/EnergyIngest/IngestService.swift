@@ -30,6 +30,8 @@ public final class IngestService: @unchecked Sendable {
     public var maxBatchDelay = 0.2
     /// Longest pause between reconnection attempts.
     public var maxBackoff = 5.0
+    /// Readings starting outside are dead-lettered (default: 2000-01-01 to ten years from now).
+    public var plausible = PlausibleTimes(now: SystemClock().unixSeconds)
     public let metrics: IngestMetrics
     private let stop = StopFlag()
     /// The store as log lines name it.
@@ -137,7 +139,7 @@ public final class IngestService: @unchecked Sendable {
 
     /// The reading in a message body, if it is one of this community's.
     public func validate(_ body: [UInt8]) throws(ReadingRejection) -> Reading {
-        let (communityID, reading) = try ReadingMessage.decode(body)
+        let (communityID, reading) = try ReadingMessage.decode(body, plausible: plausible)
         guard communityID == community.id else {
             throw ReadingRejection(.notInCommunity, "the message is for community '\(communityID)', this ingest stores '\(community.id)'")
         }

@@ -35,7 +35,9 @@ public enum ReadingMessage {
     /// The community a message names and its reading, checked as far as the message alone allows
     /// (format, Zaehlpunkt, grid, energy); whether the point belongs to the community is the
     /// receiver's check.
-    public static func decode(_ body: [UInt8]) throws(ReadingRejection) -> (community: String, reading: Reading) {
+    public static func decode(
+        _ body: [UInt8], plausible: PlausibleTimes = PlausibleTimes(now: SystemClock().unixSeconds)
+    ) throws(ReadingRejection) -> (community: String, reading: Reading) {
         let object: [String: FlatJSON.Value]
         do { object = try FlatJSON.parse(body) } catch { throw ReadingRejection(.malformedJSON, "\(error)") }
         guard case let .number(versionText)? = object["version"] else {
@@ -61,6 +63,7 @@ public enum ReadingMessage {
         do {
             let seconds = try UTCTimestamp.parse(startText)
             do { start = try QuarterHour(startSeconds: seconds) } catch { throw ReadingRejection(.notOnQuarterHourGrid, "\(error)") }
+            do { try plausible.check(start) } catch { throw ReadingRejection(.badStart, "\(error)") }
         } catch let error as ReadingRejection { throw error } catch { throw ReadingRejection(.badStart, "\(error)") }
         let directionText = try text("direction")
         guard let direction = Direction(rawValue: directionText) else {

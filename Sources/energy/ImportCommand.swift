@@ -25,6 +25,7 @@ struct ImportCommand: ParsableCommand, LoggingCommand {
     @OptionGroup var communityOptions: CommunityOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var plausibleTimes: PlausibleTimeOptions
 
     @Option(help: "Read every file as this format instead of telling it by content: csv, crmsg or eda-xlsx.")
     var format: ImportFormat?
@@ -61,7 +62,9 @@ struct ImportCommand: ParsableCommand, LoggingCommand {
                         gridOperatorFiles.append(file)
                         continue
                     }
-                    let importer = FileImporter(store: store, community: community, file: file, showRejected: showRejected, logger: logger)
+                    let importer = FileImporter(
+                        store: store, community: community, file: file, showRejected: showRejected, logger: logger,
+                        plausible: try plausibleTimes.times(now: SystemClock().unixSeconds))
                     outcome.rejected += try importer.importCSV()
                 } catch {
                     // One unreadable file does not stop the others; the run exits 1 at the end.
@@ -88,7 +91,9 @@ extension ImportCommand {
         var values = 0
         var rejected = 0
         var read = 0
-        let stored = try EDAImport(store: store, community: community).run(files: paths, format: format) { file, result in
+        var edaImport = EDAImport(store: store, community: community)
+        edaImport.plausible = try plausibleTimes.times(now: SystemClock().unixSeconds)
+        let stored = try edaImport.run(files: paths, format: format) { file, result in
             switch result {
             case let .failure(error):
                 logger.error("\(error)")
@@ -123,13 +128,16 @@ private struct FileImporter {
     let file: String
     let showRejected: Int
     let logger: Logger
+    let plausible: PlausibleTimes
 
     /// Returns the number of rejected rows.
     func importCSV() throws -> Int {
         let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
         var bar = ProgressBar("importing \((file as NSString).lastPathComponent)", total: size)
         var shown = 0
-        let result = try CSVImport(store: store, community: community).run(
+        var csvImport = CSVImport(store: store, community: community)
+        csvImport.plausible = plausible
+        let result = try csvImport.run(
             path: file,
             onRejection: { rejection in
                 if shown < showRejected {
@@ -140,6 +148,7 @@ private struct FileImporter {
         let s = result.stored
         bar.finish(
             "\(file): \(result.rows) rows: \(s.countsText), \(result.rejected) rejected; "
+                + (result.blankLines > 0 ? "\(result.blankLines) empty lines skipped; " : "")
                 + "\(s.dirtyDays.count) days to roll up in \(store.location)")
         if result.rejected > shown { logger.warning("\(file): \(result.rejected - shown) more rejected rows not shown") }
         return result.rejected

@@ -24,6 +24,7 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
     @OptionGroup var communityOptions: CommunityOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var plausibleTimes: PlausibleTimeOptions
 
     @Option(help: ArgumentHelp("The broker: amqp://USER:PASSWORD@HOST:5672/VHOST.", valueName: "uri"))
     var amqp: String
@@ -66,6 +67,7 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
             service.storeName = store.location
             service.batchSize = batchSize
             service.prefetch = UInt16(prefetch)
+            service.plausible = try plausibleTimes.times(now: SystemClock().unixSeconds)
             try service.checkBroker()
             return service
         }

@@ -141,3 +141,28 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw fail(error)
     }
 }
+
+/// The time readings may have: earlier or later ones are rejected with a reason by every source.
+struct PlausibleTimeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Reject readings before this day (UTC).", valueName: "yyyy-mm-dd"))
+    var earliestReading = "2000-01-01"
+
+    @Option(help: ArgumentHelp("Reject readings from this day on (UTC; default: ten years from today).", valueName: "yyyy-mm-dd"))
+    var latestReading: String?
+
+    func validate() throws { _ = try times(now: SystemClock().unixSeconds) }
+
+    func times(now: Int64) throws -> PlausibleTimes {
+        var times = PlausibleTimes(now: now)
+        do { times.earliest = QuarterHour(index: Int64(try LocalDate(earliestReading).daysSinceEpoch) * 96) } catch {
+            throw ValidationError("--earliest-reading: \(error)")
+        }
+        if let latestReading {
+            do { times.end = QuarterHour(index: Int64(try LocalDate(latestReading).daysSinceEpoch) * 96) } catch {
+                throw ValidationError("--latest-reading: \(error)")
+            }
+        }
+        guard times.earliest < times.end else { throw ValidationError("--earliest-reading must be before --latest-reading") }
+        return times
+    }
+}

@@ -28,6 +28,38 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["c.yaml", "link.csv", "precious.txt", "r.csv"])
     }
 
+    @Test func readingsOutsideThePlausibleTimeAreRejectedAndTheSummaryAddsUp() throws {
+        let folder = TemporaryFolder()
+        let c = folder.path + "/c.yaml"
+        try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
+        let zp = ThreeMemberCommunity.pointA
+        try """
+        zaehlpunkt,start,direction,kwh
+        \(zp),2026-10-01T00:00:00Z,consumption,1
+
+        \(zp),9999-12-31T23:45:00Z,consumption,1
+
+        \(zp),1969-12-31T23:45:00Z,consumption,1
+        \(zp),0001-01-01T00:00:00Z,consumption,1
+        \(zp),2026-10-01T00:15:00Z,consumption,1
+
+        """.write(toFile: folder.path + "/r.csv", atomically: true, encoding: .utf8)
+        let store = "sqlite:" + folder.path + "/e.sqlite"
+        let result = try CLI.run(["import", "--community", c, "--store", store, folder.path + "/r.csv"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stdout.contains("5 rows: 2 new, 0 corrected, 0 unchanged, 3 rejected; 2 empty lines skipped; 1 days to roll up"))
+        #expect(result.stderr.contains("r.csv:4: 9999-12-31T23:45:00Z is outside the plausible time of readings"))
+        #expect(result.stderr.contains("r.csv:6: 1969-12-31T23:45:00Z is outside"))
+        // No day 10000-01-01 waits for a rollup that can never run.
+        let rollup = try CLI.run(["rollup", "--community", c, "--store", store, "--since-last-run"])
+        #expect(rollup.status == 0, "\(rollup.stderr)")
+        // The range is configurable: old data imported on purpose.
+        let old = try CLI.run(["import", "--community", c, "--store", store, "--earliest-reading", "1960-01-01", folder.path + "/r.csv"])
+        #expect(old.status == 2 && old.stdout.contains("5 rows: 1 new, 0 corrected, 2 unchanged, 2 rejected"), "\(old.stdout)")
+        let bad = try CLI.run(["import", "--community", c, "--store", store, "--latest-reading", "1999-01-01", folder.path + "/r.csv"])
+        #expect(bad.status == 64 && bad.stderr.contains("--earliest-reading must be before --latest-reading"))
+    }
+
     @Test func twoCommandsOnANewStoreNeitherFailsOnTheSchema() throws {
         let folder = TemporaryFolder()
         let c = folder.path + "/c.yaml"

@@ -72,6 +72,15 @@ import Testing
             #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"2026-10-01T00:00:00Z","direction":"consumption"}"#,
             .missingField
         ),
+        // Outside the plausible time of readings (2000 to ten years ahead): a wrong clock.
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"9999-12-31T23:45:00Z","direction":"consumption","kwh":1}"#,
+            .badStart
+        ),
+        (
+            #"{"version":1,"community":"c","zaehlpunkt":"AT0030000000000000000000000000001","start":"1969-12-31T23:45:00Z","direction":"consumption","kwh":1}"#,
+            .badStart
+        ),
     ])
     func everyKindOfPoisonHasItsReason(json: String, reason: ReadingRejection.Reason) {
         #expect(throws: ReadingRejection.self) { try ReadingMessage.decode(Array(json.utf8)) }
