@@ -58,6 +58,11 @@ public struct JobRunner {
         }
         try take()
         defer { if let lease { try? store.releaseLease(lease.name, holder: holder) } }
+        if lease != nil {
+            // The lease is ours: an earlier run of this job that never finished was killed.
+            let dead = try store.abandonUnfinishedRuns(command, community: community, startedBefore: clock.unixSeconds, at: clock.unixSeconds)
+            if !dead.isEmpty { logger.warning("marked runs \(dead) of \(command) as abandoned: they ended without finishing") }
+        }
         let started = clock.now()
         let runID = try store.startRun(command, community: community, startedAt: clock.unixSeconds)
         var log = logger

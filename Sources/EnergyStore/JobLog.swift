@@ -23,15 +23,36 @@ public protocol JobLog: AnyObject {
     func jobRuns(community: String?, limit: Int) throws -> [JobRun]
 }
 
+extension JobLog {
+    /// Marks every unfinished run of `command` for `community` that started before `startedBefore`
+    /// as abandoned. Called by the next holder of the job's lease: while the lease was held by
+    /// another process those runs could not be running any more, once it is ours they cannot.
+    /// Returns their ids.
+    @discardableResult
+    public func abandonUnfinishedRuns(_ command: String, community: String, startedBefore: Int64, at now: Int64) throws -> [Int64] {
+        let dead = try jobRuns(community: community, limit: 1_000).filter {
+            $0.command == command && $0.finishedAt == nil && $0.startedAt < startedBefore
+        }
+        for run in dead {
+            try finishRun(
+                run.id,
+                JobRunResult(outcome: .abandoned, message: "ended without finishing (killed?); the next run found its lease expired"),
+                finishedAt: now)
+        }
+        return dead.map(\.id)
+    }
+}
+
 /// Who holds a lease, and until when (Unix seconds).
 public struct Lease: Sendable, Equatable {
     public var holder: String
     public var expires: Int64
 }
 
-/// How a job run ended, as the job log stores it (`ok`, `failed`; `running` until it ends).
+/// How a job run ended, as the job log stores it (`ok`, `failed`; `running` until it ends;
+/// `abandoned`: its process ended without saying, e.g. killed, as the next holder of its lease found).
 public enum JobOutcome: String, Sendable, Equatable, CaseIterable {
-    case running, ok, failed
+    case running, ok, failed, abandoned
 
     /// The stored text; anything this version does not know reads as failed.
     public init(stored: String) { self = JobOutcome(rawValue: stored) ?? .failed }

@@ -27,6 +27,27 @@ import Testing
         #expect(try f.store.acquireLease("rollup/\(f.community.id)", holder: "next", now: clock.unixSeconds, seconds: 300) == nil)
     }
 
+    @Test func aKilledRunIsMarkedAbandonedByTheNextHolderOfItsLease() throws {
+        let f = try SimulatedFixture()
+        let clock = ManualClock(at: 1_793_000_000)
+        let job = RollupJob(store: f.store, community: f.community, runner: JobRunner(store: f.store, clock: clock))
+        let plan = try job.plan(.range(from: f.from, to: f.to))
+        // What a killed rollup leaves: its run recorded as started, its lease held until it expires.
+        let killed = try f.store.startRun(RollupJob.commandName, community: f.community.id, startedAt: clock.unixSeconds)
+        #expect(try f.store.acquireLease("rollup/\(f.community.id)", holder: "killed", now: clock.unixSeconds, seconds: 300) == nil)
+        let other = try f.store.startRun("bill", community: f.community.id, startedAt: clock.unixSeconds)
+        clock.advance(seconds: 100)
+        #expect(throws: LeaseHeld.self) { try job.run(plan) }
+        #expect(try f.store.jobRuns(community: f.community.id, limit: 5).first { $0.id == killed }?.result == nil, "still running")
+        clock.advance(seconds: 200)
+        _ = try job.run(plan)
+        let runs = try f.store.jobRuns(community: f.community.id, limit: 5)
+        let abandoned = try #require(runs.first { $0.id == killed })
+        #expect(abandoned.result?.outcome == .abandoned && abandoned.finishedAt == clock.unixSeconds)
+        #expect(runs.first { $0.id == other }?.result == nil, "a run of another job is not this lease's to judge")
+        #expect(runs.first?.result?.outcome == .ok)
+    }
+
     @Test func aFailedJobIsRecordedAsFailedWithItsMessageAndRethrown() throws {
         let f = try SimulatedFixture()
         let runner = JobRunner(store: f.store, clock: ManualClock(at: 1_793_000_000))
