@@ -56,9 +56,15 @@ public struct CSVImport {
         var batch: [Reading] = []
         batch.reserveCapacity(batchSize)
         var bytesRead = 0
+        var committed = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            result.stored.add(try store.upsert(batch, community: community))
+            // A store that fails (a full disk) says which store and how far the file got: what
+            // was committed stays, and the same import again stores the rest.
+            do { result.stored.add(try store.upsert(batch, community: community)) } catch {
+                throw ImportError.storeFailed(store.location, path: path, committed: committed, error: "\(error)")
+            }
+            committed += batch.count
             batch.removeAll(keepingCapacity: true)
         }
         while true {
@@ -91,9 +97,14 @@ public struct CSVImport {
 
 public enum ImportError: Error, CustomStringConvertible {
     case cannotRead(String, String)
+    /// The store refused a batch (store, file, rows committed before, the store's error).
+    case storeFailed(String, path: String, committed: Int, error: String)
     public var description: String {
         switch self {
         case let .cannotRead(path, why): return "cannot read \(path): \(why)"
+        case let .storeFailed(store, path, committed, error):
+            return "\(store) refused readings of \(path) after \(committed) were committed: \(error). "
+                + "Nothing committed is lost; free space (or fix the store) and import the file again: it stores the rest"
         }
     }
 }

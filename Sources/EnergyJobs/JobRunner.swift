@@ -60,7 +60,8 @@ public struct JobRunner {
         defer { if let lease { try? store.releaseLease(lease.name, holder: holder) } }
         if lease != nil {
             // The lease is ours: an earlier run of this job that never finished was killed.
-            let dead = try store.abandonUnfinishedRuns(command, community: community, startedBefore: clock.unixSeconds, at: clock.unixSeconds)
+            let dead = try store.abandonUnfinishedRuns(
+                command, community: community, startedBefore: clock.unixSeconds, at: clock.unixSeconds)
             if !dead.isEmpty { logger.warning("marked runs \(dead) of \(command) as abandoned: they ended without finishing") }
         }
         let started = clock.now()

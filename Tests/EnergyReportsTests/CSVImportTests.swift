@@ -1,10 +1,11 @@
 import EnergyCore
 import EnergyIngest
 import EnergySimulator
-import EnergyStore
 import EnergyTestSupport
 import Foundation
 import Testing
+
+@testable import EnergyStore
 
 @Suite struct CSVImportTests {
     @Test func storesValidRowsReportsBadOnesAndIsIdempotent() throws {
@@ -31,6 +32,38 @@ import Testing
             community: f.community.id, points: f.community.pointKeys, in: f.community.calendar.quarterHours(of: f.from)
         ) { _, _, _ in stored += 1 }
         #expect(stored == readings.count)
+    }
+
+    @Test func aFullStoreSaysWhichStoreAndHowFarTheFileGotAndTheRerunStoresTheRest() throws {
+        let f = try SimulatedFixture(days: 0)
+        var readings: [Reading] = []
+        CommunitySimulator(community: f.community, seed: 1).simulate(from: f.from, to: f.from.adding(days: 10)) { readings += $0 }
+        let path = f.folder.path + "/in.csv"
+        try (ReadingCSVWriter.header + "\n" + String(decoding: ReadingCSVWriter.data(readings), as: UTF8.self))
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: f.folder.path + "/full.sqlite")
+        // A disk that fills up: the file may grow by a few pages only.
+        let pages = try #require(try store.db.scalarInt("PRAGMA page_count"))
+        try store.db.execute("PRAGMA max_page_count = \(pages + 30)")
+        var importer = CSVImport(store: store, community: f.community)
+        importer.batchSize = 200
+        importer.chunkSize = 4096  // batches of about 200 rows
+        do {
+            _ = try importer.run(path: path, onRejection: { _ in })
+            Issue.record("the import must fail on a full store")
+        } catch let ImportError.storeFailed(location, file, committed, error) {
+            #expect(location == store.location && file == path && error.contains("full"), "\(error)")
+            var stored = 0
+            try store.scanReadings(
+                community: f.community.id, points: f.community.pointKeys,
+                in: f.community.calendar.quarterHours(from: f.from, to: f.from.adding(days: 10))
+            ) { _, _, _ in stored += 1 }
+            #expect(committed > 0 && committed < readings.count && stored == committed, "committed \(committed), stored \(stored)")
+        }
+        // Space again: the same import stores the rest and keeps what it had.
+        try store.db.execute("PRAGMA max_page_count = 1073741823")
+        let again = try importer.run(path: path, onRejection: { _ in })
+        #expect(again.stored.inserted + again.stored.unchanged == readings.count && again.stored.unchanged > 0)
     }
 
     @Test func aMissingFileIsAClearError() throws {
