@@ -37,11 +37,20 @@ final class DayReader {
         var values = [Int64](repeating: -1, count: range.count * n)
         let count = try values.withUnsafeMutableBufferPointer { buffer in
             try store.scanReadings(community: community.id, points: points, in: range) { qh, index, mwh in
-                buffer[Int(qh.index - first) * n + index] = mwh
+                // Checked before the unchecked write: a store answering outside the day or the
+                // points asked for is damaged, not a reason to write past the buffer.
+                let q = Int(qh.index - first)
+                guard q >= 0, q < range.count, index >= 0, index < n else {
+                    throw StoreError.damaged(store.location, "a reading of \(qh) (point \(index)) outside the day \(date) read")
+                }
+                buffer[q * n + index] = mwh
             }
         }
         var dso = GridOperatorDay(quarterHours: range.count, directions: points.map(\.direction))
         try store.scanGridOperatorFigures(community: community.id, points: points, in: range) { qh, index, code, mwh in
+            guard qh >= range.lowerBound, qh < range.upperBound, index >= 0, index < n else {
+                throw StoreError.damaged(store.location, "a grid-operator value of \(qh) (point \(index)) outside the day \(date) read")
+            }
             dso.record(quarterHour: Int(qh.index - first), point: index, code: code, milliwattHours: mwh)
         }
         return Day(

@@ -34,4 +34,10 @@ public protocol StoreConnection: AnyObject {
 
     /// Another connection to the same data, for a reader on another thread.
     func openAnotherConnection() throws -> any ReadingStore
+
+    /// What is wrong with the stored data itself, each finding a sentence (none: sound): the
+    /// database's own check (SQLite `integrity_check`, MongoDB `validate`) and values no version
+    /// of energy writes (negative or absurd energies, starts off the grid, readings of unknown
+    /// points). Reads everything: for `energy check`, not for every command.
+    func checkIntegrity() throws -> [String]
 }

@@ -90,7 +90,11 @@ extension SQLiteStore {
                 guard id >= 0, id < indexByID.count, indexByID[id] >= 0, let code = MeterCode(code: Int(statement.int64(2))) else {
                     continue
                 }
-                try body(QuarterHour(index: statement.int64(0) / QuarterHour.seconds), Int(indexByID[id]), code, statement.int64(3))
+                let start = statement.int64(0)
+                let mwh = statement.int64(3)
+                try StoreError.checkStored(
+                    start: start, milliwattHours: mwh, in: range, location: location, table: "dso_figures", point: id)
+                try body(QuarterHour(index: start / QuarterHour.seconds), Int(indexByID[id]), code, mwh)
                 count += 1
             }
         }

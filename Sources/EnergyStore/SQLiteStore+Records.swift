@@ -150,4 +150,41 @@ extension SQLiteStore {
         }
         return runs
     }
+
+    // MARK: Integrity
+
+    public func checkIntegrity() throws -> [String] {
+        var findings: [String] = []
+        let check = try db.prepare("PRAGMA integrity_check(20)")
+        while try check.step() {
+            if check.text(0) != "ok" { findings.append("SQLite: \(check.text(0))") }
+        }
+        let invariants: [(String, String)] = [
+            (
+                "readings of point ids no metering point has",
+                "SELECT COUNT(*) FROM readings WHERE point NOT IN (SELECT id FROM metering_points)"
+            ),
+            (
+                "readings with a negative or absurd energy",
+                "SELECT COUNT(*) FROM readings WHERE mwh < 0 OR mwh > \(Reading.plausibleMaximumMilliwattHours)"
+            ),
+            ("readings starting off the quarter-hour grid", "SELECT COUNT(*) FROM readings WHERE start % 900 != 0"),
+            ("readings of an unknown quality", "SELECT COUNT(*) FROM readings WHERE quality NOT IN (0, 1, 2)"),
+            (
+                "grid-operator values of point ids no metering point has",
+                "SELECT COUNT(*) FROM dso_figures WHERE point NOT IN (SELECT id FROM metering_points)"
+            ),
+            (
+                "grid-operator values with a negative or absurd energy",
+                "SELECT COUNT(*) FROM dso_figures WHERE mwh < 0 OR mwh > \(Reading.plausibleMaximumMilliwattHours)"
+            ),
+            ("grid-operator values starting off the quarter-hour grid", "SELECT COUNT(*) FROM dso_figures WHERE start % 900 != 0"),
+        ]
+        for (what, sql) in invariants {
+            // A table SQLite cannot read is already in the integrity check's findings.
+            guard let count = try? db.scalarInt(sql), count > 0 else { continue }
+            findings.append("\(count) \(what)")
+        }
+        return findings
+    }
 }

@@ -180,10 +180,13 @@ public final class SQLiteStore:
         try db.transaction(immediate: false) {
             while try statement.step() {
                 let id = Int(statement.int64(1))
-                guard id < indexByID.count else { continue }
+                guard id >= 0, id < indexByID.count else { continue }
                 let index = indexByID[id]
                 guard index >= 0 else { continue }
-                try body(QuarterHour(index: statement.int64(0) / QuarterHour.seconds), Int(index), statement.int64(2))
+                let start = statement.int64(0)
+                let mwh = statement.int64(2)
+                try StoreError.checkStored(start: start, milliwattHours: mwh, in: range, location: location, table: "readings", point: id)
+                try body(QuarterHour(index: start / QuarterHour.seconds), Int(index), mwh)
                 count += 1
             }
         }

@@ -1,3 +1,5 @@
+import EnergyCore
+
 /// Errors about stores themselves (not SQL or server errors).
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badLocation(String, String)
@@ -9,6 +11,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case issuedMeanwhile(String)
     /// A caller handed the store something it must not keep (a programming error, said plainly).
     case invalidData(String)
+    /// The store holds what no version of energy writes (a damaged file or a hand edit): where, what.
+    case damaged(String, String)
 
     public var description: String {
         switch self {
@@ -21,6 +25,24 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .issuedMeanwhile(period):
             return "another billing run issued or cancelled statements of \(period) at the same time; nothing was issued: run it again"
         case let .invalidData(why): return why
+        case let .damaged(location, what):
+            return "store \(location) is damaged: \(what); run energy check --store \(location) for a full report"
+        }
+    }
+}
+
+extension StoreError {
+    /// A stored value as energy writes it: on the grid, in the range asked for, not negative,
+    /// not absurd. Anything else is a damaged file, reported instead of computed with.
+    static func checkStored(
+        start: Int64, milliwattHours mwh: Int64, in range: Range<QuarterHour>, location: String, table: String, point: Int
+    ) throws {
+        guard start % QuarterHour.seconds == 0, start >= range.lowerBound.startSeconds, start < range.upperBound.startSeconds else {
+            throw StoreError.damaged(
+                location, "\(table) of point id \(point) has a start \(start) off the quarter-hour grid or outside the range read")
+        }
+        guard mwh >= 0, mwh <= Reading.plausibleMaximumMilliwattHours else {
+            throw StoreError.damaged(location, "\(table) of point id \(point) at \(UTCTimestamp.format(start)) holds \(mwh) mWh")
         }
     }
 }

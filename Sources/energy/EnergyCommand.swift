@@ -17,7 +17,7 @@ struct EnergyCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SimulateCommand.self, IngestCommand.self, ImportCommand.self, RollupCommand.self, ReportCommand.self,
             BillCommand.self, ReconcileCommand.self,
-            RunsCommand.self, ServeCommand.self,
+            RunsCommand.self, ServeCommand.self, CheckCommand.self,
         ]
     )
 

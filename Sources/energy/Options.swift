@@ -104,9 +104,16 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Prints an error the way every command does and exits with `code`.
+/// Prints an error the way every command does and exits with `code`. A store file SQLite finds
+/// damaged gets the advice to check it.
 func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    var text = "\(error)"
+    if let sqlite = error as? SQLiteError, [SQLITE_CORRUPT_CODE, SQLITE_NOTADB_CODE].contains(sqlite.code & 0xFF) {
+        text += "\nthe store file is damaged: run energy check --store … to see how, and restore it from a backup"
+    } else if "\(error)".contains("malformed") || "\(error)".contains("not a database") {
+        text += "\nthe store file looks damaged: run energy check --store … to see how, and restore it from a backup"
+    }
+    FileHandle.standardError.write(Data("error: \(text)\n".utf8))
     return ExitCode(code)
 }
 
@@ -166,3 +173,7 @@ struct PlausibleTimeOptions: ParsableArguments {
         return times
     }
 }
+
+// SQLite's result codes for a damaged file (sqlite3.h), without importing the C module here.
+private let SQLITE_CORRUPT_CODE: Int32 = 11
+private let SQLITE_NOTADB_CODE: Int32 = 26

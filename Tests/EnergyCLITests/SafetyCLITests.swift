@@ -150,3 +150,92 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A damaged store is an error that says what and where, never a crash; `energy check` finds it.
+@Suite(.serialized) struct DamagedStoreTests {
+    /// A store of two rolled-up days, written by the real binary.
+    func store(in folder: TemporaryFolder) throws -> (community: String, store: String, path: String) {
+        let c = folder.path + "/c.yaml"
+        try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
+        let path = folder.path + "/e.sqlite"
+        #expect(
+            try CLI.run(["simulate", "--community", c, "--from", "2026-10-01", "--to", "2026-10-03", "--out", folder.path + "/r.csv"])
+                .status == 0)
+        #expect(try CLI.run(["import", "--community", c, "--store", "sqlite:" + path, folder.path + "/r.csv"]).status == 0)
+        #expect(
+            try CLI.run(["rollup", "--community", c, "--store", "sqlite:" + path, "--from", "2026-10-01", "--to", "2026-10-03"]).status == 0
+        )
+        let sound = try CLI.run(["check", "--store", "sqlite:" + path, "--community", c])
+        #expect(sound.status == 0 && sound.stdout.contains("is sound (and the rollups of eeg-cli conserve energy)"), "\(sound.stdout)")
+        return (c, "sqlite:" + path, path)
+    }
+
+    /// Runs SQL on the file with Python's sqlite3 (another writer than energy's).
+    func damage(_ path: String, _ sql: String) throws {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = [
+            "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, sql,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+    }
+
+    @Test func impossibleValuesStopTheRollupWithAMessageAndCheckListsThem() throws {
+        let folder = TemporaryFolder()
+        let (c, store, path) = try store(in: folder)
+        // A reading of a point id no metering point has, and one of 9223372036854775807 mWh.
+        let start = 1_791_072_000  // 2026-10-04T00:00:00Z, a new day to roll up
+        try damage(
+            path,
+            """
+            INSERT INTO readings (start, point, mwh, quality) VALUES (\(start), -1, 5, 0);
+            INSERT INTO readings (start, point, mwh, quality) VALUES (\(start), 1, 9223372036854775807, 0);
+            INSERT INTO dirty_days (community, day, version) VALUES ('eeg-cli', '2026-10-04', 1);
+            """)
+        let rollup = try CLI.run(["rollup", "--community", c, "--store", store, "--since-last-run"])
+        #expect(rollup.status == 1, "exit \(rollup.status): \(rollup.stderr)")
+        #expect(
+            rollup.stderr.contains("is damaged") && rollup.stderr.contains("9223372036854775807 mWh")
+                && rollup.stderr.contains("energy check"))
+        let check = try CLI.run(["check", "--store", store, "--community", c])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("1 readings of point ids no metering point has"), "\(check.stdout)")
+        #expect(check.stdout.contains("1 readings with a negative or absurd energy"), "\(check.stdout)")
+    }
+
+    @Test func aFileWithFlippedBytesIsReportedNotCrashedOn() throws {
+        let folder = TemporaryFolder()
+        let (c, store, path) = try store(in: folder)
+        // 200 bytes flipped in the middle of the file (the first page, the header, left alone).
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        let size = try handle.seekToEnd()
+        var random = SplitMix64(seed: 15)
+        for _ in 0..<200 {
+            let offset = 4096 + UInt64.random(in: 0..<(size - 4096), using: &random)
+            try handle.seek(toOffset: offset)
+            let byte = try handle.read(upToCount: 1) ?? Data([0])
+            try handle.seek(toOffset: offset)
+            try handle.write(contentsOf: Data([~(byte.first ?? 0)]))
+        }
+        try handle.close()
+        for arguments in [
+            ["check", "--store", store, "--community", c],
+            ["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-03"],
+            ["report", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-03", "--format", "csv"],
+            ["runs", "--store", store],
+        ] {
+            let process = CLI.process(arguments, environment: [:])
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit, "\(arguments[0]) died by signal \(process.terminationStatus)")
+        }
+        let check = try CLI.run(["check", "--store", store, "--community", c])
+        // Either SQLite cannot even read the schema (refused at opening) or the check lists what it found.
+        #expect(check.status == 1, "\(check.stdout) \(check.stderr)")
+        #expect(check.stdout.contains("findings") || check.stderr.contains("damaged: run energy check"), "\(check.stdout) \(check.stderr)")
+    }
+}

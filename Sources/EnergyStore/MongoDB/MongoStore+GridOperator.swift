@@ -115,6 +115,11 @@ extension MongoStore {
                 let code = doc.string("code").flatMap(MeterCode.init(rawValue:)), let start = doc.int64("start"),
                 let mwh = doc.int64("mwh"), let index = indexOf[PointKey(zaehlpunkt: zp, direction: code.direction)]
             else { return }
+            guard start % 1000 == 0 else {
+                throw StoreError.damaged(location, "dso_figures of \(zp) hold a start of \(start) ms, not whole seconds")
+            }
+            try StoreError.checkStored(
+                start: start / 1000, milliwattHours: mwh, in: range, location: location, table: "dso_figures", point: index)
             try body(QuarterHour(index: start / 1000 / QuarterHour.seconds), index, code, mwh)
             count += 1
         }

@@ -113,6 +113,38 @@ extension MongoStore {
         return first
     }
 
+    // MARK: Integrity
+
+    public func checkIntegrity() throws -> [String] {
+        var findings: [String] = []
+        for collection in ["readings", "dso_figures", "allocations", "rollups_hour", "rollups_day", "rollups_month", "statements"] {
+            do {
+                let reply = try db.command(BSONDocument(["validate": .string(collection)]))
+                let answer = try? JSONSerialization.jsonObject(with: Data(reply.json.utf8)) as? [String: Any]
+                if answer?["valid"] as? Bool == false { findings.append("MongoDB: collection \(collection) does not validate") }
+            } catch let error as MongoError where error.code == 26 {
+                continue  // the collection does not exist (yet)
+            }
+        }
+        let limit = Reading.plausibleMaximumMilliwattHours
+        for (collection, what) in [("readings", "readings"), ("dso_figures", "grid-operator values")] {
+            let reply = try db.command(
+                BSONDocument([
+                    "count": .string(collection),
+                    "query": .document(
+                        BSONDocument([
+                            "$or": .array([
+                                .document(BSONDocument(["mwh": .document(BSONDocument(["$lt": .int64(0)]))])),
+                                .document(BSONDocument(["mwh": .document(BSONDocument(["$gt": .int64(limit)]))])),
+                            ])
+                        ])),
+                ]))
+            let bad = reply.int64("n") ?? 0
+            if bad > 0 { findings.append("\(bad) \(what) with a negative or absurd energy") }
+        }
+        return findings
+    }
+
     // MARK: Benchmark baseline
 
     /// The same reading documents `upsert` writes, as one unordered bulk insert into `collection`

@@ -199,6 +199,11 @@ public final class MongoStore:
             else { return }
             let direction: Direction = dirLength == 10 ? .generation : .consumption  // "generation" / "consumption"
             guard let index = indexOf[PointKey(zaehlpunkt: zaehlpunkt, direction: direction)] else { return }
+            guard startMs % 1000 == 0 else {
+                throw StoreError.damaged(location, "readings of \(zaehlpunkt) hold a start of \(startMs) ms, not whole seconds")
+            }
+            try StoreError.checkStored(
+                start: startMs / 1000, milliwattHours: mwh, in: range, location: location, table: "readings", point: index)
             try body(QuarterHour(index: startMs / 1000 / QuarterHour.seconds), index, mwh)
             count += 1
         }
