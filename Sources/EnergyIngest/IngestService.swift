@@ -30,6 +30,8 @@ public final class IngestService: @unchecked Sendable {
     public var maxBatchDelay = 0.2
     /// Longest pause between reconnection attempts.
     public var maxBackoff = 5.0
+    /// A message body larger than this is dead-lettered unread (no reading is anywhere near it).
+    public var maxMessageBytes = 64 * 1024
     /// Readings starting outside are dead-lettered (default: 2000-01-01 to ten years from now).
     public var plausible = PlausibleTimes(now: SystemClock().unixSeconds)
     public let metrics: IngestMetrics
@@ -99,10 +101,13 @@ public final class IngestService: @unchecked Sendable {
     private struct Batch {
         var readings: [Reading] = []
         var deadLetters: [(AMQPConnection.Delivery, ReadingRejection)] = []
+        /// Rejected without requeue: the broker dead-letters them (too large to read, or a
+        /// dead letter that came back, i.e. publishing it failed before).
+        var rejects: [(AMQPConnection.Delivery, ReadingRejection)] = []
         var lastTag: UInt64?
         var firstArrival: Date?
         var oldestTimestamp: Int64?
-        var count: Int { readings.count + deadLetters.count }
+        var count: Int { readings.count + deadLetters.count + rejects.count }
     }
 
     private func consume(_ connection: AMQPConnection) throws {
@@ -130,10 +135,18 @@ public final class IngestService: @unchecked Sendable {
         if batch.firstArrival == nil { batch.firstArrival = clock.now() }
         batch.lastTag = delivery.deliveryTag
         if let stamp = delivery.timestamp { batch.oldestTimestamp = min(batch.oldestTimestamp ?? stamp, stamp) }
+        guard delivery.body.count <= maxMessageBytes else {
+            let rejection = ReadingRejection(
+                .tooLarge, "the message has \(delivery.body.count) bytes, more than --max-message-bytes \(maxMessageBytes)")
+            batch.rejects.append((delivery, rejection))
+            return
+        }
         do {
             batch.readings.append(try validate(delivery.body))
         } catch {
-            batch.deadLetters.append((delivery, error))
+            // A dead letter seen before: publishing it failed (the connection dropped) and it came
+            // back. The broker dead-letters it this time, so it can never go round in a loop.
+            if delivery.redelivered { batch.rejects.append((delivery, error)) } else { batch.deadLetters.append((delivery, error)) }
         }
     }
 
@@ -162,15 +175,26 @@ public final class IngestService: @unchecked Sendable {
                 ("x-energy-community", community.id),
             ]
             if let id = delivery.messageID { headers.append(("x-energy-message-id", id)) }
+            // The publisher's own headers go along, each cut to a few hundred bytes (a header
+            // table rabbitmq-c cannot frame would drop the connection).
+            for (key, value) in delivery.headers.sorted(by: { $0.key < $1.key }) where !key.hasPrefix("x-energy-") {
+                headers.append((String(key.prefix(128)), ReadingRejection(.badField, value).shownHeaderValue))
+            }
             try connection.publish(
                 exchange: topology.deadLetterExchange, routingKey: topology.queue, body: delivery.body,
                 messageID: delivery.messageID, timestamp: delivery.timestamp, headers: headers)
+        }
+        for (delivery, rejection) in batch.rejects {
+            logger.warning(
+                "dead letter \(delivery.messageID ?? "#\(delivery.deliveryTag)") (by the broker, unread): \(rejection)",
+                metadata: ["reason": "\(rejection.reason.rawValue)"])
+            try connection.reject(delivery.deliveryTag, requeue: false)
         }
         try connection.ack(lastTag, multiple: true)
         try connection.commit()
         let now = clock.now()
         metrics.recordBatch(
-            stored: summary, rejected: batch.deadLetters.map(\.1.reason),
+            stored: summary, rejected: (batch.deadLetters + batch.rejects).map(\.1.reason),
             seconds: now.timeIntervalSince(batch.firstArrival ?? now),
             lagSeconds: batch.oldestTimestamp.map { now.timeIntervalSince1970 - Double($0) })
         batch = Batch()

@@ -257,6 +257,13 @@ public final class AMQPConnection {
         guard status == AMQP_STATUS_OK.rawValue else { throw lost(status) }
     }
 
+    /// Rejects one delivery; without `requeue` the broker dead-letters it (the queue's
+    /// `x-dead-letter-exchange`), whole, with its own headers: nothing to publish again.
+    public func reject(_ deliveryTag: UInt64, requeue: Bool) throws(AMQPError) {
+        let status = amqp_basic_reject(state, channel, deliveryTag, requeue ? 1 : 0)
+        guard status == AMQP_STATUS_OK.rawValue else { throw lost(status) }
+    }
+
     // MARK: helpers
 
     private static func delivery(tag: UInt64, redelivered: Bool, message: amqp_message_t) -> Delivery {

@@ -115,6 +115,8 @@ public struct ReadingRejection: Error, Equatable, CustomStringConvertible {
         case badEnergy = "bad-energy"
         case negativeEnergy = "negative-energy"
         case implausibleEnergy = "implausible-energy"
+        /// Larger than the ingest reads (`--max-message-bytes`): dead-lettered unread.
+        case tooLarge = "too-large"
     }
 
     public var reason: Reason
@@ -139,4 +141,9 @@ public struct ReadingRejection: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(reason.rawValue): \(shownDetail)" }
+
+    /// `detail` cut to 200 bytes, for a header passed on with a dead letter.
+    public var shownHeaderValue: String {
+        detail.utf8.count <= 200 ? detail : String(decoding: detail.utf8.prefix(200), as: UTF8.self) + "…"
+    }
 }

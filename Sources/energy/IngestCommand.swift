@@ -41,11 +41,17 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
     @Option(help: "Messages the broker may send ahead of the acknowledgements.")
     var prefetch = 2000
 
+    @Option(help: ArgumentHelp("Dead-letter larger messages unread (a reading is about 200 bytes).", valueName: "bytes"))
+    var maxMessageBytes = 64 * 1024
+
     func validate() throws {
         do { _ = try AMQPURI(amqp) } catch { throw ValidationError("--amqp: \(error)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard (1...65535).contains(prefetch) else { throw ValidationError("--prefetch must be from 1 to 65535") }
+        guard maxMessageBytes >= 256 else {
+            throw ValidationError("--max-message-bytes must be at least 256 (a reading is about 200 bytes)")
+        }
     }
 
     func run() async throws {
@@ -67,6 +73,7 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
             service.storeName = store.location
             service.batchSize = batchSize
             service.prefetch = UInt16(prefetch)
+            service.maxMessageBytes = maxMessageBytes
             service.plausible = try plausibleTimes.times(now: SystemClock().unixSeconds)
             try service.checkBroker()
             return service

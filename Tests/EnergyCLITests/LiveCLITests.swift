@@ -298,14 +298,24 @@ func rabbitmqctl(_ arguments: String...) throws {
                 message(#""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":99999999"#),
                 .implausibleEnergy
             ),
-            // 140,000 digits: their detail must not go whole into the dead letter's header (rabbitmq-c
-            // refuses the frame, the connection drops and the queue never drains).
+            // A kilobyte of garbage, and a long value under the size limit: its detail must not go
+            // whole into the dead letter's header (rabbitmq-c refuses the frame, the connection
+            // drops and the queue never drains).
+            ("{not json" + String(repeating: " ", count: 1_000), .malformedJSON),
+            (
+                message(
+                    #""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":"\#(String(repeating: "7", count: 60_000))""#
+                ),
+                .badEnergy
+            ),
+            // 140 KB and 30 MB: over --max-message-bytes (64 KB), dead-lettered unread by the broker.
             (
                 message(
                     #""zaehlpunkt":"\#(zp)","start":"2026-10-20T00:00:00Z","direction":"\#(direction)","kwh":"\#(String(repeating: "7", count: 140_000))""#
                 ),
-                .badEnergy
+                .tooLarge
             ),
+            (message(#""zaehlpunkt":"\#(String(repeating: "Z", count: 30_000_000))""#), .tooLarge),
         ]
         // Valid readings before, between and after the poison.
         let connection = try AMQPConnection(try AMQPURI(live.amqp))
@@ -323,7 +333,9 @@ func rabbitmqctl(_ arguments: String...) throws {
         }
         try publishValid()
         for (i, (body, _)) in poison.enumerated() {
-            try connection.publish(exchange: t.exchange, routingKey: "reading.x", body: Array(body.utf8), messageID: "poison-\(i)")
+            try connection.publish(
+                exchange: t.exchange, routingKey: "reading.x", body: Array(body.utf8), messageID: "poison-\(i)",
+                headers: [("x-source", "sensor-\(i)")])
             try publishValid()
         }
         let ingest = try live.startIngest()
@@ -333,15 +345,27 @@ func rabbitmqctl(_ arguments: String...) throws {
         ingest.terminate()
         ingest.waitUntilExit()
         var reasons: [String: String] = [:]
+        var letters = 0
         while let letter = try connection.get(queue: t.deadLetterQueue) {
-            reasons[letter.messageID ?? "?"] = letter.headers["x-energy-reason"]
+            letters += 1
+            let id = letter.messageID ?? "?"
+            // The publisher's own headers stay on every dead letter.
+            #expect(letter.headers["x-source"] == "sensor-" + id.dropFirst("poison-".count), "\(id)")
+            guard let reason = letter.headers["x-energy-reason"] else { continue }  // dead-lettered by the broker
+            reasons[id] = reason
             #expect(letter.headers["x-energy-detail"]?.isEmpty == false)
             #expect((letter.headers["x-energy-detail"]?.utf8.count ?? 0) <= ReadingRejection.shownDetailBytes + 40)
         }
+        #expect(letters == poison.count)
         for (i, (_, reason)) in poison.enumerated() {
-            #expect(reasons["poison-\(i)"] == reason.rawValue, "poison-\(i)")
+            if reason == .tooLarge {
+                #expect(reasons["poison-\(i)"] == nil)
+                #expect(live.log.contains("dead letter poison-\(i) (by the broker, unread): too-large"), "poison-\(i)")
+            } else {
+                #expect(reasons["poison-\(i)"] == reason.rawValue, "poison-\(i)")
+            }
         }
-        #expect(reasons.count == poison.count)
+        #expect(!live.log.contains("retrying in"), "no reconnect: \(live.log)")
         let range = live.community.calendar.quarterHours(from: try LocalDate(live.from), to: try LocalDate(live.to))
         #expect(valid.keys.allSatisfy { range.contains(QuarterHour(index: $0 / 1000)) })
         #expect(try live.stored() == valid)
