@@ -46,20 +46,36 @@ public final class XLSXReader {
         try self.init(archive: archive, reopen: open, name: path)
     }
 
-    /// Opens a workbook held in memory; `name` names it in messages.
+    /// Opens a workbook held in memory; `name` names it in messages. The bytes go to a temporary
+    /// file first: ZIPFoundation's in-memory archives trap on some damaged files (a seek past
+    /// the end), its file archives answer them with an error.
     public convenience init(bytes: [UInt8], name: String) throws(XLSXError) {
-        let data = Data(bytes)
-        let open: @Sendable () throws -> Archive = { try Archive(data: data, accessMode: .read) }
-        let archive: Archive
-        do {
-            archive = try open()
-        } catch {
-            throw XLSXError(file: name, message: bytes.isEmpty ? "the file is empty" : "not an XLSX workbook (not a ZIP file)")
+        guard !bytes.isEmpty else { throw XLSXError(file: name, message: "the file is empty") }
+        let path = NSTemporaryDirectory() + "energy-workbook-" + UUID().uuidString + ".xlsx"
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw XLSXError(file: name, message: "cannot write a temporary copy to \(path)")
         }
-        try self.init(archive: archive, reopen: open, name: name)
+        let open: @Sendable () throws -> Archive = { try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
+        let archive: Archive
+        do { archive = try open() } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw XLSXError(file: name, message: "not an XLSX workbook (not a ZIP file)")
+        }
+        do { try self.init(archive: archive, reopen: open, name: name, temporaryFile: path) } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
     }
 
-    private init(archive: Archive, reopen: @escaping @Sendable () throws -> Archive, name: String) throws(XLSXError) {
+    /// A copy this reader made (removed with it).
+    private let temporaryFile: String?
+
+    deinit { if let temporaryFile { try? FileManager.default.removeItem(atPath: temporaryFile) } }
+
+    private init(
+        archive: Archive, reopen: @escaping @Sendable () throws -> Archive, name: String, temporaryFile: String? = nil
+    ) throws(XLSXError) {
+        self.temporaryFile = temporaryFile
         self.archive = archive
         self.reopen = reopen
         self.name = name
