@@ -16,7 +16,7 @@ port=${ENERGY_TEST_MONGODB_PORT:-27217}
 auth_port=${ENERGY_TEST_MONGODB_AUTH_PORT:-27219}
 isolated_port=${ENERGY_TEST_MONGODB_ISOLATED_PORT:-27218}
 amqp_port=${ENERGY_TEST_AMQP_PORT:-5672}
-amqp_vhosts=8
+amqp_vhosts=10
 state=.build/test-services
 mkdir -p "$state"
 

@@ -30,6 +30,9 @@ public final class IngestService: @unchecked Sendable {
     public var maxBatchDelay = 0.2
     /// Longest pause between reconnection attempts.
     public var maxBackoff = 5.0
+    /// Heartbeats with the broker (seconds; 0: off): a connection that stops carrying anything
+    /// (a frozen flow behind a load balancer) is noticed within two intervals and made anew.
+    public var heartbeatSeconds = 30
     /// A message body larger than this is dead-lettered unread (no reading is anywhere near it).
     public var maxMessageBytes = 64 * 1024
     /// Readings starting outside are dead-lettered (default: 2000-01-01 to ten years from now).
@@ -71,9 +74,10 @@ public final class IngestService: @unchecked Sendable {
     public func run() throws {
         var backoff = 0.2
         var attempt = 0
+        var wasConnected = false
         while !stop.isRequested {
             do {
-                let connection = try AMQPConnection(amqp)
+                let connection = try AMQPConnection(amqp, heartbeatSeconds: heartbeatSeconds)
                 defer { connection.close() }
                 try connection.declare(topology)
                 try connection.setPrefetch(prefetch)
@@ -81,6 +85,7 @@ public final class IngestService: @unchecked Sendable {
                 try connection.selectTransactions()
                 try connection.consume(queue: topology.queue)
                 metrics.setConnected(true)
+                wasConnected = true
                 logger.info("consuming \(topology.queue) on \(amqp) into \(storeName)")
                 backoff = 0.2
                 attempt = 0
@@ -90,7 +95,9 @@ public final class IngestService: @unchecked Sendable {
             } catch let error as AMQPError {
                 metrics.setConnected(false)
                 attempt += 1
-                if attempt > 1 { metrics.countReconnect() }
+                // Every new attempt after a lost connection, or after a failed one, is a reconnect.
+                if wasConnected || attempt > 1 { metrics.countReconnect() }
+                wasConnected = false
                 logger.warning("\(error); retrying in \(String(format: "%.1f", backoff)) s")
                 stop.sleep(seconds: backoff)
                 backoff = min(backoff * 2, maxBackoff)

@@ -20,7 +20,11 @@ public final class AMQPConnection {
     private var broken = false
     private var nextDeliveryTag: UInt64 = 1
 
-    public init(_ uri: AMQPURI) throws(AMQPError) {
+    /// Connects and logs in. With `heartbeatSeconds` > 0 both sides send heartbeats and a
+    /// connection that carries nothing for two intervals is lost (a load balancer's idle timeout,
+    /// a dead node): rabbitmq-c sends and checks them only inside its own calls, so an idle user
+    /// calls ``pump()`` every second or so.
+    public init(_ uri: AMQPURI, heartbeatSeconds: Int = 0) throws(AMQPError) {
         self.uri = uri
         guard let state = amqp_new_connection() else { throw .connect(uri.description, "out of memory") }
         self.state = state
@@ -35,9 +39,7 @@ public final class AMQPConnection {
             broken = true
             throw .connect(uri.description, String(cString: amqp_error_string2(status)))
         }
-        // Heartbeats stay off: rabbitmq-c only answers them inside its own calls, and a long store
-        // write would then look like a dead client. A broken TCP connection is still noticed.
-        let login = energy_amqp_login(state, uri.virtualHost, uri.user, uri.password, 0)
+        let login = energy_amqp_login(state, uri.virtualHost, uri.user, uri.password, Int32(max(0, heartbeatSeconds)))
         guard login.reply_type == AMQP_RESPONSE_NORMAL else {
             broken = true
             let why = Self.describe(login)
@@ -234,6 +236,13 @@ public final class AMQPConnection {
         default:
             throw lost(reply)
         }
+    }
+
+    /// Lets rabbitmq-c send a heartbeat that is due and notice one that is missing, without waiting:
+    /// for a connection that is idle between its uses. Throws if the connection is lost or closed.
+    public func pump() throws(AMQPError) {
+        guard let frame = try nextFrame(timeoutMilliseconds: 0) else { return }
+        try closing(frame)
     }
 
     /// Takes one message without a consumer (auto-acked); nil if the queue is empty.

@@ -25,6 +25,8 @@ public final class ReadingPublisher {
     public var maxBackoff = 5.0
     /// Seconds without any confirm before the connection is taken as lost.
     public var confirmTimeout = 30.0
+    /// Heartbeats with the broker (seconds; 0: off). Between publishes call ``keepAlive()``.
+    public var heartbeatSeconds = 0
     /// Gives up after this many failed connection attempts in a row (nil: never).
     public var maxAttempts: Int? = nil
     public var logger: Logger
@@ -55,6 +57,17 @@ public final class ReadingPublisher {
     /// Connects now, without retrying: a wrong URI, credentials or vhost fail here at once.
     public func connect() throws(AMQPError) {
         _ = try liveConnection()
+    }
+
+    /// Sends and checks heartbeats while nothing is published (an idle quarter hour). A lost
+    /// connection is dropped here, quietly: the next publish connects anew and sends again what
+    /// was not confirmed.
+    public func keepAlive() {
+        guard let connection else { return }
+        do { try connection.pump() } catch {
+            logger.warning("\(error); connecting again for the next readings")
+            dropConnection()
+        }
     }
 
     public func publish(_ readings: [Reading]) throws(AMQPError) {
@@ -115,7 +128,7 @@ public final class ReadingPublisher {
 
     private func liveConnection() throws(AMQPError) -> AMQPConnection {
         if let connection { return connection }
-        let fresh = try AMQPConnection(amqp)
+        let fresh = try AMQPConnection(amqp, heartbeatSeconds: heartbeatSeconds)
         try fresh.declare(topology)
         try fresh.enableConfirms()
         connection = fresh

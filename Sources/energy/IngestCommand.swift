@@ -41,6 +41,9 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
     @Option(help: "Messages the broker may send ahead of the acknowledgements.")
     var prefetch = 2000
 
+    @Option(help: ArgumentHelp("Heartbeats with the broker: a silent connection is found dead after two (0: off).", valueName: "seconds"))
+    var heartbeat = 30
+
     @Option(help: ArgumentHelp("Dead-letter larger messages unread (a reading is about 200 bytes).", valueName: "bytes"))
     var maxMessageBytes = 64 * 1024
 
@@ -49,6 +52,7 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard (1...65535).contains(prefetch) else { throw ValidationError("--prefetch must be from 1 to 65535") }
+        guard (0...3600).contains(heartbeat) else { throw ValidationError("--heartbeat must be from 0 (off) to 3600 seconds") }
         guard maxMessageBytes >= 256 else {
             throw ValidationError("--max-message-bytes must be at least 256 (a reading is about 200 bytes)")
         }
@@ -74,6 +78,7 @@ struct IngestCommand: AsyncParsableCommand, LoggingCommand {
             service.batchSize = batchSize
             service.prefetch = UInt16(prefetch)
             service.maxMessageBytes = maxMessageBytes
+            service.heartbeatSeconds = heartbeat
             service.plausible = try plausibleTimes.times(now: SystemClock().unixSeconds)
             try service.checkBroker()
             return service

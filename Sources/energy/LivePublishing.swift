@@ -12,9 +12,12 @@ struct LivePublishing {
     let logger = Logger(label: "energy.simulate")
     /// The wall clock the real-time schedule follows.
     var clock: any WallClock = SystemClock()
+    /// Heartbeats with the broker (seconds; 0: off).
+    var heartbeatSeconds = 0
 
     private func publisher() throws -> ReadingPublisher {
         let publisher = ReadingPublisher(amqp: uri, community: community.id, logger: logger)
+        publisher.heartbeatSeconds = heartbeatSeconds
         // Fail at once on a wrong URI or credentials; later outages are waited out.
         try publisher.connect()
         return publisher
@@ -59,8 +62,12 @@ struct LivePublishing {
         while end.map({ quarterHour < $0 }) ?? true {
             // Wait until the simulated clock reaches the end of this quarter hour.
             let due = wallStart + (Double(quarterHour.next.startSeconds) - simulatedStart) / speed
-            let wait = due - clock.now().timeIntervalSince1970
-            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            // Idle until then, but awake every second for the connection's heartbeats: a flow a load
+            // balancer would drop after minutes of silence stays alive (or is found dead and made anew).
+            while case let wait = due - clock.now().timeIntervalSince1970, wait > 0 {
+                Thread.sleep(forTimeInterval: min(wait, 1))
+                publisher.keepAlive()
+            }
             let date = community.calendar.localDate(containing: quarterHour.startSeconds)
             if day?.date != date {
                 var grouped: [QuarterHour: [Reading]] = [:]
