@@ -86,15 +86,9 @@ import Testing
 @Suite struct IdleConnectionTests {
     /// A TCP connection to loopback that sends `text` and then nothing.
     func halfSent(port: Int, _ text: String) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let fd = FreezableProxy.connectLoopback(port: port) else {
+            throw CLIError("cannot connect to port \(port): \(String(cString: strerror(errno)))")
         }
-        guard connected == 0 else { throw CLIError("cannot connect to port \(port): \(String(cString: strerror(errno)))") }
         _ = text.withCString { send(fd, $0, strlen($0), 0) }
         // Reads give up after 20 s: a server that never closes fails the test instead of hanging it.
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
