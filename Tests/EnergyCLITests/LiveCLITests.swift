@@ -96,8 +96,9 @@ final class LiveFixture {
 
     /// Starts `energy simulate --amqp` for the range in the background; its standard output and
     /// error go to `simulateLogPath`.
-    func startPublisher() throws -> Process {
-        let process = CLI.process(["simulate", "--amqp", amqp, "--community", communityPath, "--from", from, "--to", to], environment: [:])
+    func startPublisher(_ arguments: [String]? = nil) throws -> Process {
+        let process = CLI.process(
+            arguments ?? ["simulate", "--amqp", amqp, "--community", communityPath, "--from", from, "--to", to], environment: [:])
         _ = FileManager.default.createFile(atPath: simulateLogPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: simulateLogPath))
         process.standardOutput = handle
