@@ -159,6 +159,9 @@ extension SQLiteStore {
         while try check.step() {
             if check.text(0) != "ok" { findings.append("SQLite: \(check.text(0))") }
         }
+        // The whole file was read: the damage mark now says what SQLite found, or goes.
+        let mark = DamageMark(storePath: path)
+        if let first = findings.first { mark.record("energy check found it damaged (\(first))") } else { mark.clear() }
         let invariants: [(String, String)] = [
             (
                 "readings of point ids no metering point has",

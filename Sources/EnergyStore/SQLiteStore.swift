@@ -12,18 +12,28 @@ public final class SQLiteStore:
     let db: SQLiteConnection
     public let path: String
     public let clock: any WallClock
+    let evenIfMarkedDamaged: Bool
     public var upsertRules = UpsertRules()
     var pointIDs: [PointKey: Int64] = [:]
     var pointsByID: [Int64: PointKey] = [:]
 
     public var location: String { "sqlite:\(path)" }
 
-    public init(path: String, clock: any WallClock = SystemClock()) throws {
+    /// Opens (or creates) the store at `path`. A store marked damaged (``DamageMark``) is refused
+    /// unless `evenIfMarkedDamaged` (for `energy check`, which looks at it and clears the mark).
+    public init(path: String, clock: any WallClock = SystemClock(), evenIfMarkedDamaged: Bool = false) throws {
         self.path = path
         self.clock = clock
+        self.evenIfMarkedDamaged = evenIfMarkedDamaged
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StoreError.cannotOpen("sqlite:\(path)", "the folder \(directory) does not exist")
+        }
+        if !evenIfMarkedDamaged, let why = DamageMark(storePath: path).reason {
+            throw StoreError.damaged(
+                "sqlite:\(path)",
+                "\(why). Nothing is done with it until energy check --store sqlite:\(path) finds it sound "
+                    + "(restore it from a backup first; the check removes \(DamageMark(storePath: path).path))")
         }
         do {
             db = try SQLiteConnection(path: path)
@@ -43,7 +53,9 @@ public final class SQLiteStore:
         try loadPoints()
     }
 
-    public func openAnotherConnection() throws -> any ReadingStore { try SQLiteStore(path: path, clock: clock) }
+    public func openAnotherConnection() throws -> any ReadingStore {
+        try SQLiteStore(path: path, clock: clock, evenIfMarkedDamaged: evenIfMarkedDamaged)
+    }
 
     /// The schema version of the file (after opening, the newest).
     public func schemaVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }

@@ -202,6 +202,8 @@ struct CLIError: Error, CustomStringConvertible {
     @Test func aFileWithFlippedBytesIsReportedNotCrashedOn() throws {
         let folder = TemporaryFolder()
         let (c, store, path) = try store(in: folder)
+        let backup = folder.path + "/backup.sqlite"
+        try FileManager.default.copyItem(atPath: path, toPath: backup)
         // 200 bytes flipped in the middle of the file (the first page, the header, left alone).
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         let size = try handle.seekToEnd()
@@ -231,5 +233,68 @@ struct CLIError: Error, CustomStringConvertible {
         // Either SQLite cannot even read the schema (refused at opening) or the check lists what it found.
         #expect(check.status == 1, "\(check.stdout) \(check.stderr)")
         #expect(check.stdout.contains("findings") || check.stderr.contains("damaged: run energy check"), "\(check.stdout) \(check.stderr)")
+        // From now on every command refuses the store, also those that would read none of the
+        // damaged pages, and says to check it.
+        #expect(FileManager.default.fileExists(atPath: path + ".damaged"))
+        for arguments in [
+            ["runs", "--store", store],
+            ["report", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-02", "--format", "csv"],
+            ["import", "--community", c, "--store", store, folder.path + "/r.csv"],
+            ["bill", "--community", c, "--store", store, "--period", "2026-10", "--preview", "--out", folder.path + "/statements"],
+            ["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-02"],
+        ] {
+            let refused = try CLI.run(arguments)
+            #expect(refused.status == 1, "\(arguments[0]) exits 1 on a damaged store: \(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.contains("is damaged") && refused.stderr.contains("energy check --store \(store)"), "\(refused.stderr)")
+        }
+        // Restored from the backup, the check finds it sound and the commands work again.
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+        let sound = try CLI.run(["check", "--store", store, "--community", c])
+        #expect(sound.status == 0, "\(sound.stdout) \(sound.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path + ".damaged"))
+        #expect(try CLI.run(["runs", "--store", store]).status == 0)
+    }
+
+    @Test func aDamagedPageOnlyOneCommandReadsMarksTheStoreForAllOthers() throws {
+        let folder = TemporaryFolder()
+        let (c, store, path) = try store(in: folder)
+        // The first byte of each page of the readings table (its page type) made invalid: the
+        // job log and the metering points stay readable, so `runs` alone would not notice.
+        try damage(path, "PRAGMA journal_mode = DELETE;")
+        let pages = try python(
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                + "print(' '.join(str(p) for (p,) in c.execute(\"SELECT pageno FROM dbstat WHERE name = 'readings' AND pagetype = 'leaf'\")))",
+            path
+        ).split(separator: " ").compactMap { Int($0) }
+        #expect(!pages.isEmpty)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        for page in pages {
+            try handle.seek(toOffset: UInt64((page - 1) * 4096))
+            try handle.write(contentsOf: Data([0x77]))
+        }
+        try handle.close()
+        #expect(!FileManager.default.fileExists(atPath: path + ".damaged"))
+        #expect(try CLI.run(["runs", "--store", store]).status == 0, "the job log is readable: nothing has met the damage yet")
+        let rollup = try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-03"])
+        #expect(rollup.status == 1, "the rollup reads the readings and meets the damage: \(rollup.stderr)")
+        #expect(rollup.stderr.contains("energy check"), "\(rollup.stderr)")
+        #expect(FileManager.default.fileExists(atPath: path + ".damaged"))
+        let runs = try CLI.run(["runs", "--store", store])
+        #expect(runs.status == 1 && runs.stderr.contains("malformed"), "\(runs.stdout) \(runs.stderr)")
+    }
+
+    /// Runs a Python program with arguments; its standard output, trimmed.
+    func python(_ program: String, _ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
