@@ -33,6 +33,10 @@ import Testing
         try live.await("\(expected.count) readings stored after the freeze", seconds: 90) { live.storedCount() >= expected.count }
         #expect(try live.stored() == expected)
         #expect(live.log.contains("retrying in"), "the lost connection is said and made anew: \(live.log)")
+        // Counted, and connected again.
+        let metrics = try live.get("/metrics") { $0.contains("energy_ingest_broker_connected 1") }
+        let reconnects = metrics.split(separator: "\n").first { $0.hasPrefix("energy_ingest_reconnects_total ") }
+        #expect((reconnects?.split(separator: " ").last.flatMap { Int($0) } ?? 0) >= 1, "\(metrics)")
     }
 
     @Test func theRealtimePublisherFindsAFrozenFlowAndPublishesEveryQuarterHour() throws {
