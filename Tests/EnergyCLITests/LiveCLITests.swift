@@ -312,7 +312,8 @@ func rabbitmqctl(_ arguments: String...) throws {
         defer { stop(ingest) }
         try live.await("the first dead letter") { try live.queueCounts().dead >= 1 }
         let reading = Reading(point: point, start: start, milliwattHours: 4242)
-        try connection.publish(exchange: t.exchange, routingKey: "reading.x", body: ReadingMessage.encode(reading, community: live.community.id))
+        try connection.publish(
+            exchange: t.exchange, routingKey: "reading.x", body: ReadingMessage.encode(reading, community: live.community.id))
         try connection.publish(exchange: t.exchange, routingKey: "reading.x", body: tooLarge, messageID: "large-2")
         try live.await("the second dead letter and the reading stored") { try live.queueCounts().dead >= 2 && live.storedCount() >= 1 }
         try live.await("the queue drained") { try live.queueCounts().ingest == 0 }
