@@ -36,6 +36,9 @@ struct Options {
     /// Measure only the grid-operator files (EDA) and replace their section in `out`.
     var edaOnly = false
     var billingOnly = false
+    /// The scale table: community sizes of its months, and whether to measure only it.
+    var scalePoints = [1000, 4000, 10000]
+    var scaleOnly = false
 }
 
 /// `text` with the section under `heading` (up to the next `## `) replaced by `section`, or with
@@ -82,6 +85,10 @@ func parseOptions() -> Options {
         case "--billing-only":
             o.billingOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
+        case "--scale-only":
+            o.scaleOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
+        case "--scale-points": o.scalePoints = value.split(separator: ",").compactMap { Int($0) }
         default:
             FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             exit(64)
@@ -232,6 +239,14 @@ if o.edaOnly {
     exit(0)
 }
 
+if o.scaleOnly {
+    let section = try scaleSection(o)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingSection("## Scale", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
+
 if o.billingOnly {
     let section = try billingSection(o, selfPath: URL(fileURLWithPath: CommandLine.arguments[0]).path)
     let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
@@ -361,6 +376,7 @@ if let amqp = o.amqp {
     md += "\n" + (try liveSection(o, uri: amqp))
 }
 md += "\n" + (try apiSection(o))
+md += "\n" + (try scaleSection(o))
 try md.write(toFile: o.out, atomically: true, encoding: .utf8)
 print(md)
 
