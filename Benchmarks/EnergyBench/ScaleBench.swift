@@ -136,7 +136,10 @@ func scaleYear(_ o: Options, points: Int) throws -> (readings: Int, importRun: M
         two.append(measureTogether(o.energy, [rollup(from, half), rollup(half, to)]).seconds)
     }
     let readings = (try LocalDate(to).daysSinceEpoch - LocalDate(from).daysSinceEpoch) * 96 * community.meteringPoints.count
-    print(String(format: "scale year: import %.2f s, backfill 1 worker %.2f s, 2 workers %.2f s", importRun.seconds, one.min() ?? 0, two.min() ?? 0))
+    print(
+        String(
+            format: "scale year: import %.2f s, backfill 1 worker %.2f s, 2 workers %.2f s", importRun.seconds, one.min() ?? 0,
+            two.min() ?? 0))
     return (readings, importRun, one.min() ?? 0, two.min() ?? 0, Double(storeBytes(dir + "/energy.sqlite")) / 1_048_576)
 }
 
