@@ -57,6 +57,22 @@ import Testing
         #expect(try store.acquireLease("rollup/c", days: [week], holder: "a", now: 1120, seconds: 60) == nil)
     }
 
+    /// A lease document as versions before day leases wrote it (one holder, no days) is a claim
+    /// on every day until it expires, then replaced by the versioned document.
+    @Test func aMongoLeaseOfAnEarlierVersionHoldsEveryDay() throws {
+        let fixture = try TestStore(.mongodb)
+        let mongo = try #require(fixture.store as? MongoStore)
+        let old = try mongo.db.bulk("leases")
+        try old.insert(BSONDocument(["_id": .string("rollup/c"), "holder": .string("old-binary"), "expires": .date(1_060_000)]))
+        _ = try old.execute()
+        let week = try Self.days("2026-03-01", "2026-03-08")
+        #expect(
+            try mongo.acquireLease("rollup/c", days: [week], holder: "a", now: 1000, seconds: 60)
+                == Lease(holder: "old-binary", expires: 1060))
+        #expect(try mongo.acquireLease("rollup/c", days: [week], holder: "a", now: 1060, seconds: 60) == nil)
+        #expect(try mongo.leaseClaims("rollup/c") == [LeaseClaim(holder: "a", days: week, expires: 1120)])
+    }
+
     /// Eight connections ask at once: for the same days exactly one gets them, for disjoint days
     /// all do. Whatever the interleaving, so no timing is asserted.
     @Test(arguments: Backend.allCases)
