@@ -131,6 +131,18 @@ func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) ->
     return Measurement(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024, cpuSeconds: cpu)
 }
 
+/// Runs the commands at once; the wall time until the last one ended.
+func measureTogether(_ executable: String, _ runs: [[String]]) -> Double {
+    let start = Date()
+    let pids = runs.map { spawn(executable, $0, silencing: [1]) }
+    for (pid, arguments) in zip(pids, runs) {
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        guard status == 0 else { fatalError("\(executable) \(arguments.joined(separator: " ")) failed with status \(status)") }
+    }
+    return Date().timeIntervalSince(start)
+}
+
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 // Child modes: the baselines, run as their own processes so their memory is their own.
@@ -306,6 +318,18 @@ for i in 0..<o.repeats {
             format: "round %d: scan %.2f s, rollup %.2f s (%.0f MB)", i + 1, scans[i].seconds, rollups[i].seconds, rollups[i].peakMegabytes)
     )
 }
+// The same month by two rollup workers at once on disjoint halves (the backfill's way), against
+// one worker on the whole month (--only-range both, so both compute the same days), in the same rounds.
+let middle = month.firstDay.adding(days: month.dayCount / 2).description
+var oneWorker: [Double] = []
+var twoWorkers: [Double] = []
+for i in 0..<o.repeats {
+    let rollup = ["rollup", "--community", communityPath, "--store", db, "--only-range"]
+    oneWorker.append(measureTogether(o.energy, [rollup + ["--from", from, "--to", to]]))
+    twoWorkers.append(
+        measureTogether(o.energy, [rollup + ["--from", from, "--to", middle], rollup + ["--from", middle, "--to", to]]))
+    print(String(format: "round %d: one worker %.2f s, two workers %.2f s", i + 1, oneWorker[i], twoWorkers[i]))
+}
 // Monthly statements of 1,000 members (XLSX with chart + CSV) against computing the same figures.
 // `energy demo` makes the community (with its time-of-use tariff), its month and the rollups.
 let billingMembers = 1000
@@ -359,6 +383,7 @@ var md = """
     | what | figure | baseline (same run) | ratio | target |
     |---|---|---|---|---|
     | rollup of the month (allocation + day/month rollups + allocation records) | \(f(rollup)) s, peak \(f(rollupPeak, 0)) MB | bare scan of the same readings through the same SQLite code: \(f(scan)) s | \(f(ratio)) x | ≤ 1.5 x and < 500 MB: \(verdict(ratio <= 1.5 && rollupPeak < 500)) |
+    | rollup of the month by two workers at once on disjoint halves (`--only-range`) | \(f(median(twoWorkers))) s | one worker on the whole month (`--only-range`): \(f(median(oneWorker))) s | \(f(median(oneWorker) / median(twoWorkers))) x (speed-up) | |
     | import of the canonical CSV into an empty store | \(f(importRate, 0)) rows/s (\(f(importRun.seconds)) s, peak \(f(importRun.peakMegabytes, 0)) MB) | parse and validate only, no store: \(f(Double(rows) / median(parseTimes), 0)) rows/s | \(f(importRun.seconds / median(parseTimes))) x the parse time | ≥ 300,000 rows/s: \(verdict(importRate >= 300_000)) |
     | import of the same file again (all unchanged) | \(f(Double(rows) / reimport.seconds, 0)) rows/s (\(f(reimport.seconds)) s) | | | |
     | monthly statements of \(billingMembers) members (preview, time-of-use tariff): \(xlsxCount) XLSX (3 sheets, chart) + \(xlsxCount + 1) CSV, \(statementBytes / 1_048_576) MB | \(f(billTime)) s (CPU \(f(billCPU)) s on \(cores) cores), peak \(f(billPeak, 0)) MB | the same statement figures computed, no files: \(f(figuresTime)) s | \(f(billTime / figuresTime)) x | < 15 s and < 300 MB: \(verdict(billTime < 15 && billPeak < 300)) |

@@ -7,7 +7,7 @@ import Foundation
 /// let store = try SQLiteStore(path: "energy.sqlite")
 /// ```
 public final class SQLiteStore:
-    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog
+    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLogBackend
 {
     let db: SQLiteConnection
     public let path: String
@@ -278,14 +278,18 @@ public final class SQLiteStore:
         statement.reset()
     }
 
-    public func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws {
+    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws {
         let insert = try db.prepare(
             """
             INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
                                        surplus_mwh, intervals, expected_intervals, dso_intervals)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """)
+        // BEGIN IMMEDIATE takes the write lock before the days are read: every day another run
+        // committed before is read, and none commits between the read and the write.
         try db.transaction {
+            let days = try dayRollups(community: community, from: month.firstDay, to: month.next.firstDay, of: nil)
+            let rows = rows(days)
             try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([
                 .text(community), .text(month.description),
             ])
