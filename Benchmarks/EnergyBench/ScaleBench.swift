@@ -127,7 +127,9 @@ func scaleYear(_ o: Options, points: Int) throws -> (readings: Int, importRun: M
     let store = "sqlite:" + dir + "/energy.sqlite"
     let importRun = measure(o.energy, ["import", "--community", path, "--store", store, csv])
     try? fm.removeItem(atPath: csv)
-    func rollup(_ a: String, _ b: String) -> [String] { ["rollup", "--community", path, "--store", store, "--only-range", "--from", a, "--to", b] }
+    func rollup(_ a: String, _ b: String) -> [String] {
+        ["rollup", "--community", path, "--store", store, "--only-range", "--from", a, "--to", b]
+    }
     // Alternated, twice each: the first run also warms the page cache for the others.
     var one: [Double] = []
     var two: [Double] = []
