@@ -111,7 +111,9 @@ func scaleMonth(_ o: Options, points: Int) throws -> ScaleRow {
 }
 
 /// A year of 1,000 points: imported, then backfilled by one worker and by two at once.
-func scaleYear(_ o: Options, points: Int) throws -> (readings: Int, importRun: Measurement, one: Double, two: Double, store: Double) {
+func scaleYear(
+    _ o: Options, points: Int
+) throws -> (points: Int, readings: Int, importRun: Measurement, one: Double, two: Double, store: Double) {
     let fm = FileManager.default
     let dir = o.work + "/scale-year"
     try? fm.removeItem(atPath: dir)
@@ -142,7 +144,10 @@ func scaleYear(_ o: Options, points: Int) throws -> (readings: Int, importRun: M
         String(
             format: "scale year: import %.2f s, backfill 1 worker %.2f s, 2 workers %.2f s", importRun.seconds, one.min() ?? 0,
             two.min() ?? 0))
-    return (readings, importRun, one.min() ?? 0, two.min() ?? 0, Double(storeBytes(dir + "/energy.sqlite")) / 1_048_576)
+    return (
+        community.meteringPoints.count, readings, importRun, one.min() ?? 0, two.min() ?? 0,
+        Double(storeBytes(dir + "/energy.sqlite")) / 1_048_576
+    )
 }
 
 func scaleSection(_ o: Options) throws -> String {
@@ -181,7 +186,7 @@ func scaleSection(_ o: Options) throws -> String {
         Goals: time at most 1.1 x linear in the points (\(f(worst)) x at worst: \(verdict(worst <= 1.1))); peak memory at most \
         1.5 x from \(base.points) to \(rows.last?.points ?? base.points) points (\(f(memory)) x: \(verdict(memory <= 1.5))).
 
-        | a year of \(o.scalePoints.first ?? 1000) points (\(year.readings) readings, store \(f(year.store, 0)) MB) | figure | baseline (same run) | ratio | target |
+        | a year of \(year.points) points (\(year.readings) readings, store \(f(year.store, 0)) MB) | figure | baseline (same run) | ratio | target |
         |---|---|---|---|---|
         | import of the year's CSV into an empty store | \(f(Double(year.readings) / year.importRun.seconds, 0)) rows/s (\(f(year.importRun.seconds)) s, peak \(f(year.importRun.peakMegabytes, 0)) MB) | | | |
         | backfill rollup of the year, 2 workers on disjoint halves at once | \(f(year.two)) s | 1 worker, the whole year: \(f(year.one)) s | \(f(speedup)) x | ≤ 0.65 x: \(verdict(speedup <= 0.65)) |
