@@ -13,7 +13,11 @@ struct JobFigures {
     var imports: [Measurement] = []
     var reimports: [Measurement] = []
     var jobs: [Double] = []
+    /// CPU seconds (user + system) of the job's processes and of DuckDB's: what the work costs,
+    /// whatever else the machine runs meanwhile.
+    var jobCPU: [Double] = []
     var duckdb: [Double] = []
+    var duckdbCPU: [Double] = []
     /// DuckDB's totals equal the month report's (nil: DuckDB not available).
     var duckdbExact: Bool?
     /// The store of the last round, imported and rolled up.
@@ -49,12 +53,15 @@ func jobRounds(_ o: Options, community: Community, communityPath: String, csvPat
             ])
         figures.imports.append(imported)
         figures.jobs.append(imported.seconds + rollup.seconds + days.seconds + meters.seconds)
+        figures.jobCPU.append(imported.cpuSeconds + rollup.cpuSeconds + days.cpuSeconds + meters.cpuSeconds)
         figures.reimports.append(measure(o.energy, ["import", "--community", communityPath, "--store", store, csvPath]))
         var line = String(
             format: "round %d: import %.2f s, rollup %.2f s, reports %.2f s + %.2f s, import again %.2f s", i + 1, imported.seconds,
             rollup.seconds, days.seconds, meters.seconds, figures.reimports[i].seconds)
         if hasDuckDB {
-            figures.duckdb.append(measure(python, ["scripts/bench-duckdb.py", csvPath, pointsPath, duckOut]).seconds)
+            let duckdb = measure(python, ["scripts/bench-duckdb.py", csvPath, pointsPath, duckOut])
+            figures.duckdb.append(duckdb.seconds)
+            figures.duckdbCPU.append(duckdb.cpuSeconds)
             line += String(format: ", DuckDB %.2f s", figures.duckdb[i])
         }
         print(line)
