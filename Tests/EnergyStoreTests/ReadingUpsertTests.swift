@@ -99,11 +99,16 @@ struct UpsertModel {
         third[5].milliwattHours += 1
         #expect(try store.upsert(third, community: community) == model.upsert(third, calendar: calendar))
 
-        // Everything again: all unchanged.
+        // The same batches again: the earlier values are corrections of the later ones now.
         for batch in [first, second, third] {
-            let again = try store.upsert(batch, community: community)
-            #expect(again.inserted == 0 && again.corrected == 0 && again.dirtyDays.isEmpty)
+            #expect(try store.upsert(batch, community: community) == model.upsert(batch, calendar: calendar))
         }
+        // What the model holds, again: all unchanged.
+        let current = model.stored.map {
+            Reading(point: $0.key.point, start: $0.key.start, milliwattHours: $0.value.milliwattHours, quality: $0.value.quality)
+        }
+        let again = try store.upsert(current, community: community)
+        #expect(again.unchanged == current.count && again.total == current.count && again.dirtyDays.isEmpty)
 
         // What is stored is what the model holds.
         var scanned: [UpsertModel.Key: Int64] = [:]
