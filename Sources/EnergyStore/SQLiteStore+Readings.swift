@@ -33,7 +33,12 @@ extension SQLiteStore {
         var increasing = true
         for reading in readings {
             if reading.point != lastKey {
-                lastID = try pointID(reading.point)
+                if let id = pointTable.find(reading.point) {
+                    lastID = id
+                } else {
+                    lastID = try pointID(reading.point)
+                    pointTable.insert(reading.point, id: lastID)
+                }
                 lastKey = reading.point
             }
             let key = ReadingKey(start: reading.start.startSeconds, point: lastID)

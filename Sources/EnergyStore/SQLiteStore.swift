@@ -18,6 +18,8 @@ public final class SQLiteStore:
     /// What `insertIgnoringDuplicates` found stored for the readings it did not insert, for the
     /// `storedValues` call that follows it in the shared upsert (no second lookup per reading).
     var foundStored: [Int: StoredReading]?
+    /// The ids of `pointIDs` again, for the import's one lookup per reading.
+    var pointTable = PointIDTable()
 
     public var location: String { "sqlite:\(path)" }
 

@@ -123,6 +123,26 @@ struct UpsertModel {
     }
 }
 
+@Suite struct PointIDTableTests {
+    /// Every point inserted is found with its id (both directions of one Zaehlpunkt apart), after
+    /// the table grew many times; a point never inserted is not.
+    @Test func findsWhatWasInsertedAfterGrowing() throws {
+        var table = PointIDTable()
+        var keys: [PointKey] = []
+        for i in 1...1500 {
+            let zp = try Zaehlpunkt("AT00300000000000000001" + String(format: "%011d", i))
+            keys.append(PointKey(zaehlpunkt: zp, direction: .consumption))
+            keys.append(PointKey(zaehlpunkt: zp, direction: .generation))
+        }
+        for (id, key) in keys.enumerated() where id % 2 == 0 || id < 2000 { table.insert(key, id: Int64(id)) }
+        for (id, key) in keys.enumerated() {
+            #expect(table.find(key) == (id % 2 == 0 || id < 2000 ? Int64(id) : nil))
+        }
+        table.insert(keys[0], id: 99)
+        #expect(table.find(keys[0]) == 99)
+    }
+}
+
 /// A small deterministic generator for shuffles.
 struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
