@@ -41,6 +41,9 @@ struct Options {
     var importOnly = false
     /// A Python with the duckdb module, for the DuckDB baseline (skipped without it).
     var duckdbPython = ".venv/bin/python"
+    /// The scale table: community sizes of its months, and whether to measure only it.
+    var scalePoints = [1000, 4000, 10000]
+    var scaleOnly = false
 }
 
 /// `text` with the section under `heading` (up to the next `## `) replaced by `section`, or with
@@ -91,6 +94,10 @@ func parseOptions() -> Options {
         case "--billing-only":
             o.billingOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }
+        case "--scale-only":
+            o.scaleOnly = true
+            if !value.isEmpty { args.insert(value, at: args.startIndex) }
+        case "--scale-points": o.scalePoints = value.split(separator: ",").compactMap { Int($0) }
         default:
             FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             exit(64)
@@ -131,6 +138,18 @@ func measure(_ executable: String, _ arguments: [String], quiet: Bool = true) ->
     guard status == 0 else { fatalError("\(executable) \(arguments.joined(separator: " ")) failed with status \(status)") }
     let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
     return Measurement(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024, cpuSeconds: cpu)
+}
+
+/// Runs the commands at once; the wall time until the last one ended.
+func measureTogether(_ executable: String, _ runs: [[String]]) -> Double {
+    let start = Date()
+    let pids = runs.map { spawn(executable, $0, silencing: [1]) }
+    for (pid, arguments) in zip(pids, runs) {
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        guard status == 0 else { fatalError("\(executable) \(arguments.joined(separator: " ")) failed with status \(status)") }
+    }
+    return Date().timeIntervalSince(start)
 }
 
 func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
@@ -241,6 +260,14 @@ if o.edaOnly {
     exit(0)
 }
 
+if o.scaleOnly {
+    let section = try scaleSection(o)
+    let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
+    try replacingSection("## Scale", in: old, with: section).write(toFile: o.out, atomically: true, encoding: .utf8)
+    print(section)
+    exit(0)
+}
+
 if o.billingOnly {
     let section = try billingSection(o, selfPath: URL(fileURLWithPath: CommandLine.arguments[0]).path)
     let old = (try? String(contentsOfFile: o.out, encoding: .utf8)) ?? "# Benchmarks\n\n"
@@ -307,6 +334,18 @@ for i in 0..<o.repeats {
         String(
             format: "round %d: scan %.2f s, rollup %.2f s (%.0f MB)", i + 1, scans[i].seconds, rollups[i].seconds, rollups[i].peakMegabytes)
     )
+}
+// The same month by two rollup workers at once on disjoint halves (the backfill's way), against
+// one worker on the whole month (--only-range both, so both compute the same days), in the same rounds.
+let middle = month.firstDay.adding(days: month.dayCount / 2).description
+var oneWorker: [Double] = []
+var twoWorkers: [Double] = []
+for i in 0..<o.repeats {
+    let rollup = ["rollup", "--community", communityPath, "--store", db, "--only-range"]
+    oneWorker.append(measureTogether(o.energy, [rollup + ["--from", from, "--to", to]]))
+    twoWorkers.append(
+        measureTogether(o.energy, [rollup + ["--from", from, "--to", middle], rollup + ["--from", middle, "--to", to]]))
+    print(String(format: "round %d: one worker %.2f s, two workers %.2f s", i + 1, oneWorker[i], twoWorkers[i]))
 }
 // Monthly statements of 1,000 members (XLSX with chart + CSV) against computing the same figures.
 // `energy demo` makes the community (with its time-of-use tariff), its month and the rollups.
@@ -387,6 +426,7 @@ var md = """
     | what | figure | baseline (same run) | ratio | target |
     |---|---|---|---|---|
     | rollup of the month (allocation + day/month rollups + allocation records) | \(f(rollup)) s, peak \(f(rollupPeak, 0)) MB | bare scan of the same readings through the same SQLite code: \(f(scan)) s | \(f(ratio)) x | ≤ 1.5 x and < 500 MB: \(verdict(ratio <= 1.5 && rollupPeak < 500)) |
+    | rollup of the month by two workers at once on disjoint halves (`--only-range`) | \(f(median(twoWorkers))) s | one worker on the whole month (`--only-range`): \(f(median(oneWorker))) s | \(f(median(oneWorker) / median(twoWorkers))) x (speed-up) | |
     | import of the canonical CSV into an empty store | \(f(importRate, 0)) rows/s (\(f(importSeconds)) s, CPU \(f(importCPU)) s on \(cores) cores, peak \(f(importPeak, 0)) MB) | parse and validate only, no store: \(f(Double(rows) / median(parseTimes), 0)) rows/s | \(f(importSeconds / median(parseTimes))) x the parse time | ≥ 1,000,000 rows/s: \(verdict(importRate >= 1_000_000)) |
     | import of the same file again (all unchanged) | \(f(reimportRate, 0)) rows/s (\(f(reimportSeconds)) s) | | | ≥ 600,000 rows/s: \(verdict(reimportRate >= 600_000)) |
     \(jobRow)
@@ -418,6 +458,7 @@ if let amqp = o.amqp {
     md += "\n" + (try liveSection(o, uri: amqp))
 }
 md += "\n" + (try apiSection(o))
+md += "\n" + (try scaleSection(o))
 try md.write(toFile: o.out, atomically: true, encoding: .utf8)
 print(md)
 

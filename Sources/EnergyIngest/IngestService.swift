@@ -111,7 +111,10 @@ public final class IngestService: @unchecked Sendable {
         /// Rejected without requeue: the broker dead-letters them (too large to read, or a
         /// dead letter that came back, i.e. publishing it failed before).
         var rejects: [(AMQPConnection.Delivery, ReadingRejection)] = []
-        var lastTag: UInt64?
+        /// The last delivery to acknowledge: not a rejected one, which the broker no longer
+        /// knows once rejected (acking it would close the channel, and the batch would come
+        /// back to fail the same way).
+        var lastAckTag: UInt64?
         var firstArrival: Date?
         var oldestTimestamp: Int64?
         var count: Int { readings.count + deadLetters.count + rejects.count }
@@ -140,7 +143,6 @@ public final class IngestService: @unchecked Sendable {
 
     private func add(_ delivery: AMQPConnection.Delivery, to batch: inout Batch) {
         if batch.firstArrival == nil { batch.firstArrival = clock.now() }
-        batch.lastTag = delivery.deliveryTag
         if let stamp = delivery.timestamp { batch.oldestTimestamp = min(batch.oldestTimestamp ?? stamp, stamp) }
         guard delivery.body.count <= maxMessageBytes else {
             let rejection = ReadingRejection(
@@ -150,10 +152,16 @@ public final class IngestService: @unchecked Sendable {
         }
         do {
             batch.readings.append(try validate(delivery.body))
+            batch.lastAckTag = delivery.deliveryTag
         } catch {
             // A dead letter seen before: publishing it failed (the connection dropped) and it came
             // back. The broker dead-letters it this time, so it can never go round in a loop.
-            if delivery.redelivered { batch.rejects.append((delivery, error)) } else { batch.deadLetters.append((delivery, error)) }
+            if delivery.redelivered {
+                batch.rejects.append((delivery, error))
+            } else {
+                batch.deadLetters.append((delivery, error))
+                batch.lastAckTag = delivery.deliveryTag
+            }
         }
     }
 
@@ -170,7 +178,7 @@ public final class IngestService: @unchecked Sendable {
     /// Writes the readings (retrying a failing store), publishes the dead letters, acks everything
     /// up to the last delivery and commits; only then are the messages gone from the queue.
     private func commit(_ batch: inout Batch, on connection: AMQPConnection) throws {
-        guard let lastTag = batch.lastTag else { return }
+        guard batch.count > 0 else { return }
         var summary = UpsertSummary()
         if !batch.readings.isEmpty { summary = try write(batch.readings) }
         for (delivery, rejection) in batch.deadLetters {
@@ -197,7 +205,8 @@ public final class IngestService: @unchecked Sendable {
                 metadata: ["reason": "\(rejection.reason.rawValue)"])
             try connection.reject(delivery.deliveryTag, requeue: false)
         }
-        try connection.ack(lastTag, multiple: true)
+        // In the transaction the rejects come first, so this ack covers only the others.
+        if let tag = batch.lastAckTag { try connection.ack(tag, multiple: true) }
         try connection.commit()
         let now = clock.now()
         metrics.recordBatch(

@@ -12,7 +12,8 @@ import Metrics
 ///
 /// ```swift
 /// let runner = JobRunner(store: store, clock: SystemClock(), logger: Logger(label: "energy.rollup"))
-/// let days = try runner.run("rollup", community: "eeg-demo", lease: .init(name: "rollup/eeg-demo", seconds: 300, work: "rollup")) { context in
+/// let lease = JobRunner.LeaseRequest(name: "rollup/eeg-demo", days: [october], seconds: 300, work: "rollup")
+/// let days = try runner.run("rollup", community: "eeg-demo", lease: lease) { context in
 ///     try context.renewLease()
 ///     return (31, JobSummary(days: 31))
 /// }
@@ -28,12 +29,21 @@ public struct JobRunner {
         self.logger = logger
     }
 
-    /// A lease that keeps two runs of the same work apart.
+    /// A lease that keeps two runs of the same work on overlapping days apart.
     public struct LeaseRequest: Sendable {
         public var name: String
+        /// The local days the run works on (nil: every day); runs on disjoint days go ahead at once.
+        public var days: [Range<LocalDate>]?
         public var seconds: Int64
         /// The work the lease guards, for the message when it is held ("rollup of community 'x'").
         public var work: String
+
+        public init(name: String, days: [Range<LocalDate>]? = nil, seconds: Int64, work: String) {
+            self.name = name
+            self.days = days
+            self.seconds = seconds
+            self.work = work
+        }
     }
 
     /// What a running job can do: renew its lease (throws ``LeaseHeld`` if another holder took it).
@@ -52,20 +62,25 @@ public struct JobRunner {
         let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
         let take = { () throws -> Void in
             guard let lease else { return }
-            if let other = try store.acquireLease(lease.name, holder: holder, now: clock.unixSeconds, seconds: lease.seconds) {
+            if let other = try store.acquireLease(
+                lease.name, days: lease.days, holder: holder, now: clock.unixSeconds, seconds: lease.seconds)
+            {
                 throw LeaseHeld(work: lease.work, lease: other)
             }
         }
         try take()
         defer { if let lease { try? store.releaseLease(lease.name, holder: holder) } }
-        if lease != nil {
-            // The lease is ours: an earlier run of this job that never finished was killed.
+        if let lease {
+            // Our days are ours: an earlier run of this job that never finished and whose claim
+            // has expired was killed. One on other days that still holds its claim is running.
             let dead = try store.abandonUnfinishedRuns(
-                command, community: community, startedBefore: clock.unixSeconds, at: clock.unixSeconds)
+                command, community: community, lease: lease.name, holder: holder, startedBefore: clock.unixSeconds,
+                at: clock.unixSeconds)
             if !dead.isEmpty { logger.warning("marked runs \(dead) of \(command) as abandoned: they ended without finishing") }
         }
         let started = clock.now()
-        let runID = try store.startRun(command, community: community, startedAt: clock.unixSeconds)
+        let runID = try store.startRun(
+            command, community: community, holder: lease == nil ? nil : holder, startedAt: clock.unixSeconds)
         var log = logger
         log[metadataKey: "command"] = "\(command)"
         log[metadataKey: "community"] = "\(community)"
@@ -127,6 +142,8 @@ public struct LeaseHeld: Error, CustomStringConvertible {
     public var work: String
     public var lease: Lease
     public var description: String {
-        "another \(work) is running (\(lease.holder), lease until \(UTCTimestamp.format(lease.expires))); not starting a second one"
+        let days = lease.days.map { " on days \($0.lowerBound) to \($0.upperBound.adding(days: -1))" } ?? ""
+        return "another \(work) is running\(days) (\(lease.holder), lease until \(UTCTimestamp.format(lease.expires))); "
+            + "not starting a second one on the same days"
     }
 }

@@ -31,6 +31,9 @@ public struct RollupJob {
     public enum Selection: Sendable {
         /// Local days `from..<to`, plus every dirty day.
         case range(from: LocalDate, to: LocalDate)
+        /// Local days `from..<to` only (dirty ones among them too): dirty days elsewhere are left
+        /// to other runs, so workers on disjoint ranges never claim the same days.
+        case onlyRange(from: LocalDate, to: LocalDate)
         /// Every day since the last successful run up to yesterday, plus every dirty day.
         case sinceLastRun(today: LocalDate)
     }
@@ -44,10 +47,11 @@ public struct RollupJob {
     public static let commandName = "rollup"
 
     public func plan(_ selection: Selection) throws -> Plan {
-        let dirty = try store.dirtyDays(community: community.id)
+        var dirty = try store.dirtyDays(community: community.id)
+        if case let .onlyRange(from, to) = selection { dirty.removeAll { $0.date < from || $0.date >= to } }
         var days = Set(dirty.map(\.date))
         switch selection {
-        case let .range(from, to):
+        case let .range(from, to), let .onlyRange(from, to):
             var day = from
             while day < to {
                 days.insert(day)
@@ -78,12 +82,17 @@ public struct RollupJob {
 
     public static let defaultLeaseSeconds: Int64 = 300
 
+    /// The lease every rollup of `community` claims its days of.
+    public static func leaseName(_ community: String) -> String { "\(commandName)/\(community)" }
+
     /// Computes and stores every day of the plan, then the months they fall in. `progress` is
-    /// called after each day with (done, total). Only one run per community works at a time
-    /// (throws ``LeaseHeld`` otherwise); each run is recorded in the job log.
+    /// called after each day with (done, total). Runs of one community on disjoint days work at
+    /// once; one whose days overlap a running one's throws ``LeaseHeld``. Each run is recorded
+    /// in the job log.
     public func run(_ plan: Plan, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
         let lease = JobRunner.LeaseRequest(
-            name: "\(Self.commandName)/\(community.id)", seconds: leaseSeconds, work: "rollup of community '\(community.id)'")
+            name: Self.leaseName(community.id), days: DayLeases.spans(of: plan.days), seconds: leaseSeconds,
+            work: "rollup of community '\(community.id)'")
         return try runner.run(Self.commandName, community: community.id, lease: lease) { context in
             let result = try compute(plan, renewLease: context.renewLease, progress: progress)
             return (
@@ -114,6 +123,8 @@ public struct RollupJob {
             try renewLease()
             progress(done, plan.days.count)
         }
+        // Other runs may be storing days of the same months: each rebuild reads the stored days
+        // in the transaction that writes the month (see RollupStoreBackend.rebuildMonth).
         for month in months.sorted() {
             try store.refreshMonth(month, community: community, points: points)
         }

@@ -80,7 +80,11 @@ public final class ReadingPublisher {
         while true {
             try sendRetries()
             if unconfirmed == 0 && retry.isEmpty { return }
-            try recovering { connection throws(AMQPError) in try awaitConfirm(connection) }
+            // After a lost connection nothing is outstanding on the new one: go round and send
+            // the retries first, rather than wait for confirms of messages it never carried.
+            try recovering { connection throws(AMQPError) in
+                if unconfirmed > 0 { try awaitConfirm(connection) }
+            }
         }
     }
 

@@ -50,8 +50,11 @@ public func httpService<Context: RequestContext>(
 /// gracefully (services shut down in reverse order: the last one first) or one of them ends
 /// the group (see `ServiceGroupConfiguration.ServiceConfiguration`). Rethrows the first
 /// service's error.
+/// A ``HeapTrimmer`` runs alongside, so memory that a burst of connections took goes back to the
+/// system after they close.
 public func runServices(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
+    let trimmer = ServiceGroupConfiguration.ServiceConfiguration(service: HeapTrimmer(), successTerminationBehavior: .ignore)
     let group = ServiceGroup(
-        configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        configuration: .init(services: [trimmer] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
 }

@@ -5,19 +5,23 @@ import EnergyCore
 ///
 /// ```swift
 /// extension MyStore: RollupStoreBackend {
-///     func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws { … }
+///     func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws { … }
 /// }
 /// ```
 public protocol RollupStoreBackend: RollupStore {
-    /// Replaces every rollup row of `month` of `community` with `rows`, in one transaction.
-    func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws
+    /// Reads the day rollups of `month` of `community` and replaces every rollup row of the month
+    /// with `rows(days)`, as one transaction that serializes with every other rebuild of the same
+    /// month: when several runs finish days of one month at once, the last rebuild to commit has
+    /// read every day the others stored, so no run's days are lost from the month.
+    /// `rows` may be called more than once (after a conflict); only its last answer is stored.
+    func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws
 }
 
 extension RollupStoreBackend {
     public func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws {
-        let days = try dayRollups(community: community.id, from: month.firstDay, to: month.next.firstDay)
-        try replaceMonth(
-            month, community: community.id, rows: MonthRollups.rows(month, from: days, points: points, calendar: community.calendar))
+        try rebuildMonth(month, community: community.id) { days in
+            MonthRollups.rows(month, from: days, points: points, calendar: community.calendar)
+        }
     }
 }
 

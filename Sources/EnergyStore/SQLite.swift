@@ -25,6 +25,7 @@ final class SQLiteConnection {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
+            if DamageMark.meansDamage(rc) { DamageMark(storePath: path).record("SQLite: \(message) (opening it)") }
             throw SQLiteError(code: rc, message: message, context: "opening \(path)")
         }
         handle = db
@@ -51,7 +52,7 @@ final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(db))
             sqlite3_free(error)
-            throw SQLiteError(code: rc, message: message, context: String(sql.prefix(120)))
+            throw failure(rc, message, String(sql.prefix(120)))
         }
     }
 
@@ -59,7 +60,7 @@ final class SQLiteConnection {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else {
-            throw SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(db)), context: String(sql.prefix(120)))
+            throw failure(rc, String(cString: sqlite3_errmsg(db)), String(sql.prefix(120)))
         }
         return SQLiteStatement(statement: statement, connection: self, sql: sql)
     }
@@ -68,6 +69,13 @@ final class SQLiteConnection {
     var changes: Int { Int(sqlite3_changes(db)) }
 
     func errorMessage() -> String { String(cString: sqlite3_errmsg(db)) }
+
+    /// The error for a failed call; one that says the file is damaged also marks the store
+    /// (``DamageMark``), so every later command refuses it until `energy check` finds it sound.
+    func failure(_ code: Int32, _ message: String, _ context: String) -> SQLiteError {
+        if DamageMark.meansDamage(code) { DamageMark(storePath: path).record("SQLite: \(message) (in \(context))") }
+        return SQLiteError(code: code, message: message, context: context)
+    }
 
     /// Runs `body`, again after a pause while the database is busy or locked, for up to `seconds`:
     /// for the statements SQLite answers SQLITE_BUSY at once instead of waiting in the busy
@@ -164,7 +172,7 @@ final class SQLiteStatement {
         let rc = sqlite3_step(statement)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
-        throw SQLiteError(code: rc, message: connection.errorMessage(), context: String(sql.prefix(120)))
+        throw connection.failure(rc, connection.errorMessage(), String(sql.prefix(120)))
     }
 
     /// Runs a statement that returns no rows, then resets it.
@@ -198,6 +206,6 @@ final class SQLiteStatement {
 
     @inline(__always)
     private func check(_ rc: Int32) throws {
-        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: connection.errorMessage(), context: String(sql.prefix(120))) }
+        guard rc == SQLITE_OK else { throw connection.failure(rc, connection.errorMessage(), String(sql.prefix(120))) }
     }
 }

@@ -205,6 +205,22 @@ enum SQLiteSchema {
             PRIMARY KEY (community, mandate)
         ) WITHOUT ROWID;
         """,
+        // 7: leases over day ranges, so rollups of disjoint days of a community run at once: a row
+        // per claim (a holder's run of consecutive local days, or every day when first_day is
+        // NULL), taken and renewed in one IMMEDIATE transaction; the job run remembers its lease
+        // holder, so the next run can tell a killed run (its claim expired) from one on other days.
+        """
+        DROP TABLE leases;
+        CREATE TABLE leases (
+            name TEXT NOT NULL,
+            holder TEXT NOT NULL,
+            first_day TEXT,                    -- local date; NULL (with end_day): every day
+            end_day TEXT,                      -- local date after the claim
+            expires INTEGER NOT NULL,          -- Unix seconds
+            PRIMARY KEY (name, holder, first_day)
+        );
+        ALTER TABLE job_runs ADD COLUMN holder TEXT;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -5,25 +5,33 @@ import Foundation
 extension SQLiteStore {
     // MARK: Leases
 
-    public func acquireLease(_ name: String, holder: String, now: Int64, seconds: Int64) throws -> Lease? {
+    public func updateLeaseClaims(_ name: String, _ change: ([LeaseClaim]) -> [LeaseClaim]?) throws {
+        // BEGIN IMMEDIATE takes the write lock before the read: no other holder reads the same
+        // claims and writes its own in between.
         try db.transaction {
-            try db.prepare(
-                """
-                INSERT INTO leases (name, holder, expires) VALUES (?1, ?2, ?3)
-                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
-                WHERE leases.holder = excluded.holder OR leases.expires <= ?4
-                """
-            ).run([.text(name), .text(holder), .integer(now + seconds), .integer(now)])
-            let current = try db.prepare("SELECT holder, expires FROM leases WHERE name = ?1")
-            try current.bind([.text(name)])
-            guard try current.step() else { return nil }
-            let lease = Lease(holder: current.text(0), expires: current.int64(1))
-            return lease.holder == holder ? nil : lease
+            let select = try db.prepare("SELECT holder, first_day, end_day, expires FROM leases WHERE name = ?1")
+            try select.bind([.text(name)])
+            var stored: [LeaseClaim] = []
+            while try select.step() {
+                var days: Range<LocalDate>?
+                if !select.isNull(1) {
+                    guard let first = try? LocalDate(select.text(1)), let end = try? LocalDate(select.text(2)), first <= end else {
+                        throw StoreError.damaged(location, "lease \(name) has a claim of malformed days")
+                    }
+                    days = first..<end
+                }
+                stored.append(LeaseClaim(holder: select.text(0), days: days, expires: select.int64(3)))
+            }
+            guard let claims = change(stored) else { return }
+            try db.prepare("DELETE FROM leases WHERE name = ?1").run([.text(name)])
+            let insert = try db.prepare("INSERT INTO leases (name, holder, first_day, end_day, expires) VALUES (?1, ?2, ?3, ?4, ?5)")
+            for claim in claims {
+                try insert.run([
+                    .text(name), .text(claim.holder), claim.days.map { .text($0.lowerBound.description) } ?? .null,
+                    claim.days.map { .text($0.upperBound.description) } ?? .null, .integer(claim.expires),
+                ])
+            }
         }
-    }
-
-    public func releaseLease(_ name: String, holder: String) throws {
-        try db.prepare("DELETE FROM leases WHERE name = ?1 AND holder = ?2").run([.text(name), .text(holder)])
     }
 
     // MARK: Statements
@@ -107,10 +115,10 @@ extension SQLiteStore {
 
     // MARK: Job runs
 
-    public func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64 {
+    public func startRun(_ command: String, community: String, holder: String?, startedAt: Int64) throws -> Int64 {
         let statement = try db.prepare(
-            "INSERT INTO job_runs (command, community, started_at, outcome) VALUES (?1, ?2, ?3, 'running') RETURNING id")
-        try statement.bind([.text(command), .text(community), .integer(startedAt)])
+            "INSERT INTO job_runs (command, community, started_at, outcome, holder) VALUES (?1, ?2, ?3, 'running', ?4) RETURNING id")
+        try statement.bind([.text(command), .text(community), .integer(startedAt), holder.map { .text($0) } ?? .null])
         guard try statement.step() else { throw SQLiteError(code: 1, message: "no id returned", context: "job_runs") }
         return statement.int64(0)
     }
@@ -131,7 +139,7 @@ extension SQLiteStore {
     public func jobRuns(community: String?, limit: Int) throws -> [JobRun] {
         let statement = try db.prepare(
             """
-            SELECT id, command, community, started_at, finished_at, outcome, first_day, last_day, days, readings, message
+            SELECT id, command, community, started_at, finished_at, outcome, first_day, last_day, days, readings, message, holder
             FROM job_runs WHERE ?1 IS NULL OR community = ?1 ORDER BY id DESC LIMIT ?2
             """)
         try statement.bind([community.map { .text($0) } ?? .null, .integer(Int64(limit))])
@@ -139,7 +147,8 @@ extension SQLiteStore {
         while try statement.step() {
             var run = JobRun(
                 id: statement.int64(0), command: statement.text(1), community: statement.text(2),
-                startedAt: statement.int64(3), finishedAt: statement.isNull(4) ? nil : statement.int64(4), result: nil)
+                startedAt: statement.int64(3), finishedAt: statement.isNull(4) ? nil : statement.int64(4), result: nil,
+                holder: statement.isNull(11) ? nil : statement.text(11))
             if !statement.isNull(4) {
                 run.result = JobRunResult(
                     outcome: JobOutcome(stored: statement.text(5)), firstDay: try? LocalDate(statement.text(6)),
@@ -159,6 +168,9 @@ extension SQLiteStore {
         while try check.step() {
             if check.text(0) != "ok" { findings.append("SQLite: \(check.text(0))") }
         }
+        // The whole file was read: the damage mark now says what SQLite found, or goes.
+        let mark = DamageMark(storePath: path)
+        if let first = findings.first { mark.record("energy check found it damaged (\(first))") } else { mark.clear() }
         let invariants: [(String, String)] = [
             (
                 "readings of point ids no metering point has",

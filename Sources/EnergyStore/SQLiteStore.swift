@@ -7,11 +7,12 @@ import Foundation
 /// let store = try SQLiteStore(path: "energy.sqlite")
 /// ```
 public final class SQLiteStore:
-    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog
+    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLogBackend
 {
     let db: SQLiteConnection
     public let path: String
     public let clock: any WallClock
+    let evenIfMarkedDamaged: Bool
     public var upsertRules = UpsertRules()
     var pointIDs: [PointKey: Int64] = [:]
     var pointsByID: [Int64: PointKey] = [:]
@@ -23,12 +24,21 @@ public final class SQLiteStore:
 
     public var location: String { "sqlite:\(path)" }
 
-    public init(path: String, clock: any WallClock = SystemClock()) throws {
+    /// Opens (or creates) the store at `path`. A store marked damaged (``DamageMark``) is refused
+    /// unless `evenIfMarkedDamaged` (for `energy check`, which looks at it and clears the mark).
+    public init(path: String, clock: any WallClock = SystemClock(), evenIfMarkedDamaged: Bool = false) throws {
         self.path = path
         self.clock = clock
+        self.evenIfMarkedDamaged = evenIfMarkedDamaged
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StoreError.cannotOpen("sqlite:\(path)", "the folder \(directory) does not exist")
+        }
+        if !evenIfMarkedDamaged, let why = DamageMark(storePath: path).reason {
+            throw StoreError.damaged(
+                "sqlite:\(path)",
+                "\(why). Nothing is done with it until energy check --store sqlite:\(path) finds it sound "
+                    + "(restore it from a backup first; the check removes \(DamageMark(storePath: path).path))")
         }
         do {
             db = try SQLiteConnection(path: path)
@@ -48,7 +58,9 @@ public final class SQLiteStore:
         try loadPoints()
     }
 
-    public func openAnotherConnection() throws -> any ReadingStore { try SQLiteStore(path: path, clock: clock) }
+    public func openAnotherConnection() throws -> any ReadingStore {
+        try SQLiteStore(path: path, clock: clock, evenIfMarkedDamaged: evenIfMarkedDamaged)
+    }
 
     /// The schema version of the file (after opening, the newest).
     public func schemaVersion() throws -> Int { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
@@ -176,14 +188,18 @@ public final class SQLiteStore:
         statement.reset()
     }
 
-    public func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws {
+    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws {
         let insert = try db.prepare(
             """
             INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
                                        surplus_mwh, intervals, expected_intervals, dso_intervals)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """)
+        // BEGIN IMMEDIATE takes the write lock before the days are read: every day another run
+        // committed before is read, and none commits between the read and the write.
         try db.transaction {
+            let days = try dayRollups(community: community, from: month.firstDay, to: month.next.firstDay, of: nil)
+            let rows = rows(days)
             try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([
                 .text(community), .text(month.description),
             ])

@@ -21,10 +21,11 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
         return .sqlite(path: text)
     }
 
-    /// Opens the store; `clock` stamps what the store records (corrections).
-    public func open(clock: any WallClock = SystemClock()) throws -> any ReadingStore {
+    /// Opens the store; `clock` stamps what the store records (corrections). An SQLite store
+    /// marked damaged (``DamageMark``) is refused unless `evenIfMarkedDamaged`.
+    public func open(clock: any WallClock = SystemClock(), evenIfMarkedDamaged: Bool = false) throws -> any ReadingStore {
         switch self {
-        case let .sqlite(path): return try SQLiteStore(path: path, clock: clock)
+        case let .sqlite(path): return try SQLiteStore(path: path, clock: clock, evenIfMarkedDamaged: evenIfMarkedDamaged)
         case let .mongodb(uri): return try MongoStore(uri: uri, clock: clock)
         }
     }

@@ -19,7 +19,8 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let findings = try reportingErrors { () throws -> [String] in
-            let store = try storeOptions.open()
+            // A store marked damaged is what this command is for; a sound result clears the mark.
+            let store = try storeOptions.open(evenIfMarkedDamaged: true)
             let loaded = try community.map { try CommunityLoader.load(path: $0) }
             let findings = try StoreAudit(store: store, community: loaded).run()
             if findings.isEmpty {

@@ -43,8 +43,8 @@ struct StoreOptions: ParsableArguments {
         return .sqlite(path: path)
     }
 
-    func open(default fallback: String? = nil) throws -> any ReadingStore {
-        try location(default: fallback).open()
+    func open(default fallback: String? = nil, evenIfMarkedDamaged: Bool = false) throws -> any ReadingStore {
+        try location(default: fallback).open(evenIfMarkedDamaged: evenIfMarkedDamaged)
     }
 }
 
@@ -108,7 +108,7 @@ struct CLIError: Error, CustomStringConvertible {
 /// damaged gets the advice to check it.
 func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
     var text = "\(error)"
-    if let sqlite = error as? SQLiteError, [SQLITE_CORRUPT_CODE, SQLITE_NOTADB_CODE].contains(sqlite.code & 0xFF) {
+    if let sqlite = error as? SQLiteError, DamageMark.meansDamage(sqlite.code) {
         text += "\nthe store file is damaged: run energy check --store … to see how, and restore it from a backup"
     } else if "\(error)".contains("malformed") || "\(error)".contains("not a database") {
         text += "\nthe store file looks damaged: run energy check --store … to see how, and restore it from a backup"
@@ -173,7 +173,3 @@ struct PlausibleTimeOptions: ParsableArguments {
         return times
     }
 }
-
-// SQLite's result codes for a damaged file (sqlite3.h), without importing the C module here.
-private let SQLITE_CORRUPT_CODE: Int32 = 11
-private let SQLITE_NOTADB_CODE: Int32 = 26

@@ -10,7 +10,9 @@ struct RollupCommand: ParsableCommand, LoggingCommand {
         abstract: "Allocate community energy and compute rollups for whole local days.",
         discussion: """
             Recomputes the days asked for plus every day whose readings changed since its last \
-            rollup. Idempotent: running it again on the same readings writes the same rollups.
+            rollup (with --only-range: only the changed days among those asked for). Idempotent: \
+            running it again on the same readings writes the same rollups. Runs of one community on \
+            disjoint days work at once; one whose days overlap a running one's exits 75.
             """
     )
 
@@ -22,6 +24,13 @@ struct RollupCommand: ParsableCommand, LoggingCommand {
     @Flag(help: "Every day since the last successful run up to yesterday, plus changed days (for the nightly job).")
     var sinceLastRun = false
 
+    @Flag(
+        help: """
+            Only the days from --from to --to, changed ones among them included; changed days outside are left to \
+            another run (for backfill workers on disjoint ranges, which would otherwise all claim every changed day).
+            """)
+    var onlyRange = false
+
     @Option(
         help: "Seconds a run's lease lasts without renewal (renewed after each day); a killed run blocks the next one at most this long.")
     var leaseSeconds: Int64 = RollupJob.defaultLeaseSeconds
@@ -30,10 +39,12 @@ struct RollupCommand: ParsableCommand, LoggingCommand {
         let range = try dates.range(required: false)
         if sinceLastRun && range != nil { throw ValidationError("give either --from/--to or --since-last-run, not both") }
         if !sinceLastRun && range == nil { throw ValidationError("give --from and --to, or --since-last-run") }
+        if onlyRange && range == nil { throw ValidationError("--only-range needs --from and --to") }
         if leaseSeconds < 1 { throw ValidationError("--lease-seconds must be at least 1") }
     }
 
-    /// Exit code when another rollup of the community holds the lease (EX_TEMPFAIL: try later).
+    /// Exit code when another rollup of the community holds a lease on some of the same days
+    /// (EX_TEMPFAIL: try later).
     static let leaseHeldExitCode: Int32 = 75
 
     func run() throws {
@@ -52,7 +63,7 @@ struct RollupCommand: ParsableCommand, LoggingCommand {
             job.leaseSeconds = leaseSeconds
             let selection: RollupJob.Selection
             if let (from, to) = try dates.range(required: false) {
-                selection = .range(from: from, to: to)
+                selection = onlyRange ? .onlyRange(from: from, to: to) : .range(from: from, to: to)
             } else {
                 selection = .sinceLastRun(today: community.calendar.today())
             }

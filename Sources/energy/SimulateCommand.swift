@@ -50,9 +50,11 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
         help: ArgumentHelp("With --realtime: record progress here and resume from it after a restart, without gaps.", valueName: "file"))
     var resumeFile: String?
 
-    // Off by default: a publisher across a frozen flow is not yet proven to recover with them on.
-    @Option(help: ArgumentHelp("With --amqp: heartbeats with the broker, kept up between quarter hours (0: off).", valueName: "seconds"))
-    var heartbeat = 0
+    @Option(
+        help: ArgumentHelp(
+            "With --amqp: heartbeats with the broker, kept up between quarter hours, so a flow dropped silently (a load balancer's "
+                + "idle timeout) is found within two intervals and made anew (0: off).", valueName: "seconds"))
+    var heartbeat = 30
 
     func validate() throws {
         if [amqp, out, crmsgOut].compactMap({ $0 }).count > 1 {
@@ -71,6 +73,7 @@ struct SimulateCommand: ParsableCommand, LoggingCommand {
         if let amqp {
             do { _ = try AMQPURI(amqp) } catch { throw ValidationError("--amqp: \(error)") }
         }
+        guard (0...3600).contains(heartbeat) else { throw ValidationError("--heartbeat must be from 0 (off) to 3600 seconds") }
     }
 
     func run() throws {

@@ -96,8 +96,9 @@ final class LiveFixture {
 
     /// Starts `energy simulate --amqp` for the range in the background; its standard output and
     /// error go to `simulateLogPath`.
-    func startPublisher() throws -> Process {
-        let process = CLI.process(["simulate", "--amqp", amqp, "--community", communityPath, "--from", from, "--to", to], environment: [:])
+    func startPublisher(_ arguments: [String]? = nil) throws -> Process {
+        let process = CLI.process(
+            arguments ?? ["simulate", "--amqp", amqp, "--community", communityPath, "--from", from, "--to", to], environment: [:])
         _ = FileManager.default.createFile(atPath: simulateLogPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: simulateLogPath))
         process.standardOutput = handle
@@ -111,6 +112,31 @@ final class LiveFixture {
 
     var logPath: String { folder.path + "/ingest.log" }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The ingest's answer to `GET path` (the port from its log) once `until` holds for it (for up
+    /// to 30 s): a plain HTTP/1.1 request through bash's /dev/tcp, no HTTP client needed.
+    func get(_ path: String, until: (String) -> Bool = { _ in true }) throws -> String {
+        try self.await("the port in the log") { log.contains("on http://127.0.0.1:") }
+        let port = log.components(separatedBy: "on http://127.0.0.1:").last?.prefix { $0.isNumber } ?? ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = [
+                "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET \(path) HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' >&3; cat <&3",
+            ]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let response = String(decoding: data, as: UTF8.self)
+            if until(response) { return response }
+            usleep(100_000)
+        }
+        throw TestSetupError("no answer from \(path) on port \(port)")
+    }
 
     /// Polls `condition` until it holds; fails the test with `what` and the ingest log if it does not within `seconds`.
     func await(_ what: String, seconds: Double = 120, _ condition: () throws -> Bool) throws {
@@ -269,6 +295,30 @@ func rabbitmqctl(_ arguments: String...) throws {
         ingest.terminate()
         ingest.waitUntilExit()
         #expect(ingest.terminationStatus == 0)
+    }
+
+    @Test func aBatchEndingWithATooLargeMessageIsCommittedNotRetriedForever() throws {
+        let live = try LiveFixture(vhost: 4, members: 3, days: 1)
+        let point = live.community.pointKeys[0]
+        let t = Topology.standard
+        let connection = try AMQPConnection(try AMQPURI(live.amqp))
+        let tooLarge = Array(String(repeating: "7", count: 100_000).utf8)
+        let start = live.community.calendar.quarterHours(of: try LocalDate(live.from)).lowerBound
+        // A batch of one rejected message, then one whose last delivery is the rejected one:
+        // acking that delivery (the broker no longer knows it) closed the channel, and the batch
+        // came back to fail the same way, forever.
+        try connection.publish(exchange: t.exchange, routingKey: "reading.x", body: tooLarge, messageID: "large-1")
+        let ingest = try live.startIngest()
+        defer { stop(ingest) }
+        try live.await("the first dead letter") { try live.queueCounts().dead >= 1 }
+        let reading = Reading(point: point, start: start, milliwattHours: 4242)
+        try connection.publish(
+            exchange: t.exchange, routingKey: "reading.x", body: ReadingMessage.encode(reading, community: live.community.id))
+        try connection.publish(exchange: t.exchange, routingKey: "reading.x", body: tooLarge, messageID: "large-2")
+        try live.await("the second dead letter and the reading stored") { try live.queueCounts().dead >= 2 && live.storedCount() >= 1 }
+        try live.await("the queue drained") { try live.queueCounts().ingest == 0 }
+        #expect(!live.log.contains("retrying in"), "no channel closed, no reconnect: \(live.log)")
+        #expect(try live.stored() == [start.index * 1000: 4242])
     }
 
     @Test func poisonGoesToTheDeadLetterQueueWithItsReasonAndTheRestIsStored() throws {
@@ -508,27 +558,8 @@ func rabbitmqctl(_ arguments: String...) throws {
         defer { stop(ingest) }
         try live.await("\(expected.count) readings stored") { live.storedCount() >= expected.count }
         try live.await("the port in the log") { live.log.contains("on http://127.0.0.1:") }
-        let port = live.log.components(separatedBy: "on http://127.0.0.1:").last?.prefix { $0.isNumber } ?? ""
-        // A plain HTTP/1.1 request through bash's /dev/tcp: no HTTP client needed.
         func get(_ path: String) throws -> String {
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                process.arguments = [
-                    "-c",
-                    "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET \(path) HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' >&3; cat <&3",
-                ]
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                let response = String(decoding: data, as: UTF8.self)
-                if path != "/metrics" || response.contains("inserted\"} \(expected.count)") { return response }
-                usleep(100_000)
-            }
-            throw TestSetupError("no answer from \(path) on port \(port)")
+            try live.get(path) { path != "/metrics" || $0.contains("inserted\"} \(expected.count)") }
         }
         let metrics = try get("/metrics")
         #expect(metrics.contains("energy_ingest_readings_stored_total{outcome=\"inserted\"} \(expected.count)"))

@@ -96,19 +96,15 @@ import Testing
         return fd
     }
 
-    @Test func halfSentRequestsAreClosedAfterTheIdleTimeout() async throws {
-        let folder = TemporaryFolder()
+    /// `energy serve --no-auth` on a free port with `extra` options; its process and port.
+    func serve(in folder: TemporaryFolder, _ extra: [String]) async throws -> (Process, Int) {
         try communityYAML.write(toFile: folder.path + "/c.yaml", atomically: true, encoding: .utf8)
         let log = folder.path + "/serve.log"
         let process = try CLI.start(
             [
                 "serve", "--community", folder.path + "/c.yaml", "--store", "sqlite:" + folder.path + "/e.sqlite", "--no-auth",
-                "--port", "0", "--idle-timeout", "2",
-            ], captureErrorsTo: log)
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+                "--port", "0",
+            ] + extra, captureErrorsTo: log)
         var port: Int?
         for _ in 0..<300 where port == nil && process.isRunning {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -117,11 +113,23 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let listening = try #require(port, "serve did not start")
+        guard let port else {
+            process.terminate()
+            throw CLIError("serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        }
+        return (process, port)
+    }
+
+    @Test func halfSentRequestsAreClosedAfterTheIdleTimeout() async throws {
+        let folder = TemporaryFolder()
+        let (process, listening) = try await serve(in: folder, ["--idle-timeout", "2"])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         // 25 connections that never finish their headers, and 25 that send nothing at all.
         var sockets: [Int32] = []
         for i in 0..<50 { sockets.append(try halfSent(port: listening, i < 25 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n" : "")) }
-        let started = Date()
         var closed = 0
         for fd in sockets {
             var byte: UInt8 = 0
@@ -129,14 +137,65 @@ import Testing
             if n == 0 { closed += 1 }  // the server closed it (no answer: the request never ended)
             close(fd)
         }
+        // Each read gives up after 20 s: closed means closed by the server before that.
         #expect(closed == 50, "\(50 - closed) connections still open")
-        #expect(Date().timeIntervalSince(started) < 20)
         // Still serving.
         let fd = try halfSent(port: listening, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = recv(fd, &buffer, buffer.count, 0)
         close(fd)
         #expect(n > 0 && String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+    }
+
+    /// The server's resident memory in MB (from /proc).
+    func residentMegabytes(_ process: Process) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    }
+
+    @Test func memoryReturnsNearItsStartOnceHalfSentRequestsAreClosed() async throws {
+        // This process holds the clients' ends: as many as its descriptor limit allows, up to 3,000.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let count = Int(min(3000, limit.rlim_cur - 300))
+        let folder = TemporaryFolder()
+        let (process, port) = try await serve(in: folder, ["--idle-timeout", "2", "--max-connections", "5000"])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        // Warmed up by a few answered requests, then measured.
+        for _ in 0..<20 {
+            let fd = try halfSent(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            var buffer = [UInt8](repeating: 0, count: 512)
+            _ = recv(fd, &buffer, buffer.count, 0)
+            close(fd)
+        }
+        try await Task.sleep(for: .seconds(1))
+        let start = residentMegabytes(process)
+        let padding = String(repeating: "a", count: 4000)
+        var sockets: [Int32] = []
+        for _ in 0..<count { sockets.append(try halfSent(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: \(padding)")) }
+        try await Task.sleep(for: .milliseconds(500))
+        let held = residentMegabytes(process)
+        var closed = 0
+        for fd in sockets {
+            var byte: UInt8 = 0
+            if recv(fd, &byte, 1, 0) == 0 { closed += 1 }
+            close(fd)
+        }
+        #expect(closed == count, "\(count - closed) of \(count) half-sent requests still open")
+        // The heap they took goes back to the system (HeapTrimmer, every 10 s): wait for it.
+        var after = residentMegabytes(process)
+        for _ in 0..<60 where after > start + 8 {
+            try await Task.sleep(for: .milliseconds(500))
+            after = residentMegabytes(process)
+        }
+        #expect(held > start, "\(count) half-sent requests take memory: \(start) MB before, \(held) MB held")
+        #expect(after <= start + 8, "memory after the connections closed: \(after) MB, started at \(start) MB, held \(held) MB")
     }
 }
 
@@ -202,6 +261,8 @@ struct CLIError: Error, CustomStringConvertible {
     @Test func aFileWithFlippedBytesIsReportedNotCrashedOn() throws {
         let folder = TemporaryFolder()
         let (c, store, path) = try store(in: folder)
+        let backup = folder.path + "/backup.sqlite"
+        try FileManager.default.copyItem(atPath: path, toPath: backup)
         // 200 bytes flipped in the middle of the file (the first page, the header, left alone).
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         let size = try handle.seekToEnd()
@@ -231,5 +292,68 @@ struct CLIError: Error, CustomStringConvertible {
         // Either SQLite cannot even read the schema (refused at opening) or the check lists what it found.
         #expect(check.status == 1, "\(check.stdout) \(check.stderr)")
         #expect(check.stdout.contains("findings") || check.stderr.contains("damaged: run energy check"), "\(check.stdout) \(check.stderr)")
+        // From now on every command refuses the store, also those that would read none of the
+        // damaged pages, and says to check it.
+        #expect(FileManager.default.fileExists(atPath: path + ".damaged"))
+        for arguments in [
+            ["runs", "--store", store],
+            ["report", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-02", "--format", "csv"],
+            ["import", "--community", c, "--store", store, folder.path + "/r.csv"],
+            ["bill", "--community", c, "--store", store, "--period", "2026-10", "--preview", "--out", folder.path + "/statements"],
+            ["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-02"],
+        ] {
+            let refused = try CLI.run(arguments)
+            #expect(refused.status == 1, "\(arguments[0]) exits 1 on a damaged store: \(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.contains("is damaged") && refused.stderr.contains("energy check --store \(store)"), "\(refused.stderr)")
+        }
+        // Restored from the backup, the check finds it sound and the commands work again.
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+        let sound = try CLI.run(["check", "--store", store, "--community", c])
+        #expect(sound.status == 0, "\(sound.stdout) \(sound.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path + ".damaged"))
+        #expect(try CLI.run(["runs", "--store", store]).status == 0)
+    }
+
+    @Test func aDamagedPageOnlyOneCommandReadsMarksTheStoreForAllOthers() throws {
+        let folder = TemporaryFolder()
+        let (c, store, path) = try store(in: folder)
+        // The first byte of each page of the readings table (its page type) made invalid: the
+        // job log and the metering points stay readable, so `runs` alone would not notice.
+        try damage(path, "PRAGMA journal_mode = DELETE;")
+        let pages = try python(
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                + "print(' '.join(str(p) for (p,) in c.execute(\"SELECT pageno FROM dbstat WHERE name = 'readings' AND pagetype = 'leaf'\")))",
+            path
+        ).split(separator: " ").compactMap { Int($0) }
+        #expect(!pages.isEmpty)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        for page in pages {
+            try handle.seek(toOffset: UInt64((page - 1) * 4096))
+            try handle.write(contentsOf: Data([0x77]))
+        }
+        try handle.close()
+        #expect(!FileManager.default.fileExists(atPath: path + ".damaged"))
+        #expect(try CLI.run(["runs", "--store", store]).status == 0, "the job log is readable: nothing has met the damage yet")
+        let rollup = try CLI.run(["rollup", "--community", c, "--store", store, "--from", "2026-10-01", "--to", "2026-10-03"])
+        #expect(rollup.status == 1, "the rollup reads the readings and meets the damage: \(rollup.stderr)")
+        #expect(rollup.stderr.contains("energy check"), "\(rollup.stderr)")
+        #expect(FileManager.default.fileExists(atPath: path + ".damaged"))
+        let runs = try CLI.run(["runs", "--store", store])
+        #expect(runs.status == 1 && runs.stderr.contains("malformed"), "\(runs.stdout) \(runs.stderr)")
+    }
+
+    /// Runs a Python program with arguments; its standard output, trimmed.
+    func python(_ program: String, _ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -48,6 +48,30 @@ import Testing
         #expect(runs.first?.result?.outcome == .ok)
     }
 
+    @Test func aRunOnOtherDaysGoesAheadAndLeavesARunningWorkerAloneUntilItsClaimExpires() throws {
+        let f = try SimulatedFixture()
+        let clock = ManualClock(at: 1_793_000_000)
+        let job = RollupJob(store: f.store, community: f.community, runner: JobRunner(store: f.store, clock: clock))
+        let plan = try job.plan(.onlyRange(from: f.from, to: f.to))
+        // A backfill worker on days far from the plan's, recorded and holding its claim.
+        let later = f.to.adding(days: 400)..<f.to.adding(days: 430)
+        #expect(
+            try f.store.acquireLease(
+                RollupJob.leaseName(f.community.id), days: [later], holder: "worker-7", now: clock.unixSeconds, seconds: 300) == nil)
+        let worker = try f.store.startRun(
+            RollupJob.commandName, community: f.community.id, holder: "worker-7", startedAt: clock.unixSeconds)
+        clock.advance(seconds: 100)
+        _ = try job.run(plan)
+        #expect(try f.store.jobRuns(community: f.community.id, limit: 5).first { $0.id == worker }?.result == nil, "still running")
+        // Its claim overlaps a run of its days: that one is refused.
+        let overlapping = try job.plan(.onlyRange(from: later.lowerBound.adding(days: 29), to: later.upperBound.adding(days: 1)))
+        #expect(throws: LeaseHeld.self) { try job.run(overlapping) }
+        clock.advance(seconds: 200)  // the worker was killed: its claim has expired
+        _ = try job.run(plan)
+        let abandoned = try #require(try f.store.jobRuns(community: f.community.id, limit: 5).first { $0.id == worker })
+        #expect(abandoned.result?.outcome == .abandoned && abandoned.finishedAt == clock.unixSeconds)
+    }
+
     @Test func aFailedJobIsRecordedAsFailedWithItsMessageAndRethrown() throws {
         let f = try SimulatedFixture()
         let runner = JobRunner(store: f.store, clock: ManualClock(at: 1_793_000_000))

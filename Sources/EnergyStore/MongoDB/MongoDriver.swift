@@ -237,9 +237,19 @@ final class MongoConnection {
         return BSONDocument.adopt(reply)
     }
 
-    /// Finds documents; `body` sees each one (valid only during the call).
-    func find(_ collectionName: String, filter: BSONDocument, options: BSONDocument? = nil, _ body: (BSONDocument) throws -> Void) throws {
-        guard let cursor = mongoc_collection_find_with_opts(collection(collectionName), filter.pointer, options?.pointer, nil) else {
+    /// Finds documents; `body` sees each one (valid only during the call). With `session`, inside
+    /// its transaction (the transaction's snapshot).
+    func find(
+        _ collectionName: String, filter: BSONDocument, options: BSONDocument? = nil, session: MongoSession? = nil,
+        _ body: (BSONDocument) throws -> Void
+    ) throws {
+        var opts = options
+        if let session {
+            let merged = try session.options()
+            if let options { bson_concat(merged.pointer, options.pointer) }
+            opts = merged
+        }
+        guard let cursor = mongoc_collection_find_with_opts(collection(collectionName), filter.pointer, opts?.pointer, nil) else {
             throw MongoError(server: server, code: 0, message: "cannot open a cursor on \(collectionName)")
         }
         defer { mongoc_cursor_destroy(cursor) }

@@ -1,7 +1,7 @@
 import EnergyCore
 import Foundation
 
-// Statements, leases, job runs and the benchmark baseline: the records around the energy data.
+// Statements, job runs and the benchmark baseline: the records around the energy data.
 extension MongoStore {
     // MARK: Statements
 
@@ -177,40 +177,9 @@ extension MongoStore {
     /// Drops the store's database (benchmarks and tests start from nothing).
     public func dropDatabase() throws { try db.command(BSONDocument(["dropDatabase": .int32(1)])) }
 
-    // MARK: Leases
-
-    public func acquireLease(_ name: String, holder: String, now: Int64, seconds: Int64) throws -> Lease? {
-        // Matches only a free, expired or own lease; if another holder has it, the upsert's insert
-        // collides with the existing _id: a duplicate key, i.e. "taken".
-        let take = try db.bulk("leases")
-        try take.updateOne(
-            filter: BSONDocument([
-                "_id": .string(name),
-                "$or": .array([
-                    .document(BSONDocument(["holder": .string(holder)])),
-                    .document(BSONDocument(["expires": .document(BSONDocument(["$lte": Self.date(now)]))])),
-                ]),
-            ]),
-            update: BSONDocument(["$set": .document(BSONDocument(["holder": .string(holder), "expires": Self.date(now + seconds)]))]),
-            upsert: true)
-        let result = try take.execute()
-        guard !result.duplicateIndices.isEmpty else { return nil }
-        var current: Lease?
-        try db.find("leases", filter: BSONDocument(["_id": .string(name)])) { doc in
-            current = Lease(holder: doc.string("holder") ?? "?", expires: (doc.int64("expires") ?? 0) / 1000)
-        }
-        return current ?? Lease(holder: "?", expires: now)
-    }
-
-    public func releaseLease(_ name: String, holder: String) throws {
-        let release = try db.bulk("leases")
-        try release.deleteOne(filter: BSONDocument(["_id": .string(name), "holder": .string(holder)]))
-        _ = try release.execute()
-    }
-
     // MARK: Job runs
 
-    public func startRun(_ command: String, community: String, startedAt: Int64) throws -> Int64 {
+    public func startRun(_ command: String, community: String, holder: String?, startedAt: Int64) throws -> Int64 {
         let reply = try db.command(
             BSONDocument([
                 "findAndModify": .string("counters"), "query": .document(BSONDocument(["_id": .string("job_runs")])),
@@ -219,11 +188,12 @@ extension MongoStore {
             ]))
         guard let id = reply.int64("value.seq") else { throw MongoError(server: pool.server, code: 0, message: "no job run id returned") }
         let insert = try db.bulk("job_runs")
-        try insert.insert(
-            BSONDocument([
-                "_id": .int64(id), "command": .string(command), "community": .string(community),
-                "started_at": Self.date(startedAt), "outcome": .string("running"),
-            ]))
+        let run = BSONDocument([
+            "_id": .int64(id), "command": .string(command), "community": .string(community),
+            "started_at": Self.date(startedAt), "outcome": .string("running"),
+        ])
+        if let holder { run.append("holder", .string(holder)) }
+        try insert.insert(run)
         _ = try insert.execute()
         return id
     }
@@ -257,7 +227,8 @@ extension MongoStore {
             guard let id = doc.int64("_id"), let started = doc.int64("started_at") else { return }
             var run = JobRun(
                 id: id, command: doc.string("command") ?? "", community: doc.string("community") ?? "",
-                startedAt: started / 1000, finishedAt: doc.int64("finished_at").map { $0 / 1000 }, result: nil)
+                startedAt: started / 1000, finishedAt: doc.int64("finished_at").map { $0 / 1000 }, result: nil,
+                holder: doc.string("holder"))
             if run.finishedAt != nil {
                 run.result = JobRunResult(
                     outcome: JobOutcome(stored: doc.string("outcome") ?? ""),

@@ -12,7 +12,7 @@ import Logging
 /// let store = try MongoStore(uri: "mongodb://127.0.0.1:27017/energy")
 /// ```
 public final class MongoStore:
-    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLog
+    StoreConnection, ReadingLedgerBackend, GridOperatorLedgerBackend, RollupStoreBackend, StatementRegistryBackend, JobLogBackend
 {
     let pool: MongoClientPool
     let db: MongoConnection
@@ -307,11 +307,29 @@ public final class MongoStore:
         }
     }
 
-    public func replaceMonth(_ month: LocalMonth, community: String, rows: [StoredRollup]) throws {
+    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws {
+        // Every rebuild of the month first writes the month's counter document: two rebuilds at
+        // once conflict on it (the later one is retried on a fresh snapshot), so the last one to
+        // commit has read every day the others had stored. The document is made outside the
+        // transaction, so that inside it two rebuilds only ever update the same document.
+        let counterID = BSONDocument(["_id": .string("rollups_month/\(community)/\(month)")])
+        let create = try db.bulk("counters")
+        try create.updateOne(
+            filter: counterID, update: BSONDocument(["$setOnInsert": .document(BSONDocument(["rebuilds": .int64(0)]))]), upsert: true)
+        _ = try create.execute()
         try atomically { session in
+            let counter = try db.bulk("counters", session: session)
+            try counter.updateOne(
+                filter: counterID, update: BSONDocument(["$inc": .document(BSONDocument(["rebuilds": .int64(1)]))]), upsert: false)
+            guard try counter.execute().matched == 1 else {
+                throw MongoError(server: pool.server, code: 0, message: "the counter of month \(month) of \(community) is missing")
+            }
+            let days = try self.rollups(
+                "rollups_day", key: "day", community: community, from: month.firstDay.description,
+                to: month.next.firstDay.description, of: nil, session: session)
             let months = try db.bulk("rollups_month", session: session)
             try months.deleteMany(filter: BSONDocument(["community": .string(community), "month": .string(month.description)]))
-            for row in rows {
+            for row in rows(days) {
                 try months.insert(
                     MongoRollupDocuments.document(
                         community: community, point: row.point, start: row.bucketStart, totals: row.totals,
@@ -330,7 +348,8 @@ public final class MongoStore:
     }
 
     private func rollups(
-        _ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?
+        _ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?,
+        session: MongoSession? = nil
     ) throws -> [StoredRollup] {
         var rows: [StoredRollup] = []
         let filter = BSONDocument([
@@ -339,7 +358,8 @@ public final class MongoStore:
         let wanted = points.map(Set.init)
         if let points { filter.append("zp", Self.anyOf(points)) }
         try db.find(
-            collection, filter: filter, options: BSONDocument(["sort": .document(BSONDocument(["ts": .int32(1), "zp": .int32(1)]))])
+            collection, filter: filter, options: BSONDocument(["sort": .document(BSONDocument(["ts": .int32(1), "zp": .int32(1)]))]),
+            session: session
         ) { doc in
             guard let row = MongoRollupDocuments.row(doc) else { return }
             if let wanted, !(row.point.map(wanted.contains) ?? false) { return }
