@@ -40,7 +40,7 @@ test:
 
 ## Benchmarks (release build), embedded store, MongoDB test server and the live path through RabbitMQ; figures go to BENCHMARKS.md.
 bench:
-	@scripts/install-deps.sh test
+	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product energy
 	$(SWIFT) build -c release --product EnergyBench
 	@scripts/test-services.sh start

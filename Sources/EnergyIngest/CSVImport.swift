@@ -50,47 +50,34 @@ public struct CSVImport {
             handle = opened
         }
         defer { if path != "-" { try? handle.close() } }
-        var parser = ReadingCSVParser(community: community)
-        parser.plausible = plausible
+        // The file is read and parsed on a thread of its own while this one writes.
+        let reader = CSVBatchReader(
+            handle: handle, community: community, plausible: plausible, batchSize: batchSize, chunkSize: chunkSize)
+        reader.start()
+        defer { reader.stop() }
         var result = Result()
-        var batch: [Reading] = []
-        batch.reserveCapacity(batchSize)
-        var bytesRead = 0
         var committed = 0
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            // A store that fails (a full disk) says which store and how far the file got: what
-            // was committed stays, and the same import again stores the rest.
-            do { result.stored.add(try store.upsert(batch, community: community)) } catch {
-                throw ImportError.storeFailed(store.location, path: path, committed: committed, error: "\(error)")
+        while let batch = try reader.next() {
+            for rejection in batch.rejections {
+                result.rejected += 1
+                if rejection.fatal { result.fatal = true }
+                onRejection(rejection)
             }
-            committed += batch.count
-            batch.removeAll(keepingCapacity: true)
-        }
-        while true {
-            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
-            let isLast = chunk.isEmpty
-            bytesRead += chunk.count
-            var pending: [Reading] = []
-            chunk.withUnsafeBytes { raw in
-                parser.feed(
-                    raw.bindMemory(to: UInt8.self), isLast: isLast, accept: { pending.append($0) },
-                    reject: { rejection in
-                        result.rejected += 1
-                        if rejection.fatal { result.fatal = true }
-                        onRejection(rejection)
-                    })
+            if !batch.readings.isEmpty {
+                // A store that fails (a full disk) says which store and how far the file got: what
+                // was committed stays, and the same import again stores the rest.
+                do { result.stored.add(try store.upsert(batch.readings, community: community)) } catch {
+                    throw ImportError.storeFailed(store.location, path: path, committed: committed, error: "\(error)")
+                }
+                committed += batch.readings.count
             }
-            if result.fatal { break }
-            batch.append(contentsOf: pending)
-            if batch.count >= batchSize { try flush() }
-            onProgress(bytesRead)
-            if isLast { break }
+            onProgress(batch.bytesRead)
+            if batch.isLast {
+                // Rows are the lines after the header that are not empty: new + unchanged + corrected + … + rejected.
+                result.blankLines = batch.blankLines
+                result.rows = max(0, batch.lines - 1 - batch.blankLines)
+            }
         }
-        try flush()
-        // Rows are the lines after the header that are not empty: new + unchanged + corrected + … + rejected.
-        result.blankLines = parser.blankLines
-        result.rows = max(0, parser.line - 1 - parser.blankLines)
         return result
     }
 }

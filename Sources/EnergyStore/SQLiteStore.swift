@@ -16,6 +16,11 @@ public final class SQLiteStore:
     public var upsertRules = UpsertRules()
     var pointIDs: [PointKey: Int64] = [:]
     var pointsByID: [Int64: PointKey] = [:]
+    /// What `insertIgnoringDuplicates` found stored for the readings it did not insert, for the
+    /// `storedValues` call that follows it in the shared upsert (no second lookup per reading).
+    var foundStored: [Int: StoredReading]?
+    /// The ids of `pointIDs` again, for the import's one lookup per reading.
+    var pointTable = PointIDTable()
 
     public var location: String { "sqlite:\(path)" }
 
@@ -108,101 +113,6 @@ public final class SQLiteStore:
         pointIDs[key] = id
         pointsByID[id] = key
         return id
-    }
-
-    // MARK: Readings (primitives of the shared upsert, ReadingLedgerBackend)
-
-    public func writingReadings<T>(_ body: () throws -> T) throws -> T { try db.transaction { try body() } }
-
-    public func insertIgnoringDuplicates(_ readings: [Reading], community: Community) throws -> [Bool] {
-        let insert = try db.prepare(
-            "INSERT INTO readings (start, point, mwh, quality) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (start, point) DO NOTHING")
-        var inserted = [Bool](repeating: false, count: readings.count)
-        var lastKey: PointKey?
-        var lastID: Int64 = 0
-        for (index, reading) in readings.enumerated() {
-            if reading.point != lastKey {
-                lastID = try pointID(reading.point)
-                lastKey = reading.point
-            }
-            try insert.bind(1, reading.start.startSeconds)
-            try insert.bind(2, lastID)
-            try insert.bind(3, reading.milliwattHours)
-            try insert.bind(4, Int64(reading.quality.code))
-            _ = try insert.step()
-            insert.reset()
-            inserted[index] = db.changes == 1
-        }
-        return inserted
-    }
-
-    public func storedValues(of readings: [Reading], at indices: [Int]) throws -> [Int: StoredReading] {
-        let select = try db.prepare("SELECT mwh, quality FROM readings WHERE start = ?1 AND point = ?2")
-        var values: [Int: StoredReading] = [:]
-        for index in indices {
-            guard let id = pointIDs[readings[index].point] else { continue }
-            try select.bind(1, readings[index].start.startSeconds)
-            try select.bind(2, id)
-            defer { select.reset() }
-            guard try select.step() else { continue }
-            values[index] = StoredReading(
-                milliwattHours: select.int64(0), quality: Quality(code: Int(select.int64(1))) ?? .estimated)
-        }
-        return values
-    }
-
-    public func apply(_ updates: [LedgerUpdate<Reading>], community: Community, recordedAt: Int64) throws {
-        let update = try db.prepare("UPDATE readings SET mwh = ?3, quality = ?4 WHERE start = ?1 AND point = ?2")
-        let correction = try db.prepare(
-            """
-            INSERT INTO corrections (point, start, old_mwh, new_mwh, old_quality, new_quality, recorded_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            """)
-        for change in updates {
-            let id = try pointID(change.entry.point)
-            let start = change.entry.start.startSeconds
-            let quality = Int64(change.entry.quality.code)
-            try update.run([.integer(start), .integer(id), .integer(change.entry.milliwattHours), .integer(quality)])
-            try correction.run([
-                .integer(id), .integer(start), .integer(change.old.milliwattHours), .integer(change.entry.milliwattHours),
-                .integer(Int64(change.old.quality.code)), .integer(quality), .integer(recordedAt),
-            ])
-        }
-    }
-
-    public func markDirty(_ days: Set<LocalDate>, community: String) throws {
-        let mark = try db.prepare(
-            """
-            INSERT INTO dirty_days (community, day, version) VALUES (?1, ?2, 1)
-            ON CONFLICT (community, day) DO UPDATE SET version = version + 1
-            """)
-        for day in days { try mark.run([.text(community), .text(day.description)]) }
-    }
-
-    @discardableResult
-    public func scanReadings(
-        community: String, points: [PointKey], in range: Range<QuarterHour>,
-        _ body: (QuarterHour, Int, Int64) throws -> Void
-    ) throws -> Int {
-        let indexByID = pointIndexByID(points)
-        let statement = try db.prepare("SELECT start, point, mwh FROM readings WHERE start >= ?1 AND start < ?2")
-        try statement.bind(1, range.lowerBound.startSeconds)
-        try statement.bind(2, range.upperBound.startSeconds)
-        var count = 0
-        try db.transaction(immediate: false) {
-            while try statement.step() {
-                let id = Int(statement.int64(1))
-                guard id >= 0, id < indexByID.count else { continue }
-                let index = indexByID[id]
-                guard index >= 0 else { continue }
-                let start = statement.int64(0)
-                let mwh = statement.int64(2)
-                try StoreError.checkStored(start: start, milliwattHours: mwh, in: range, location: location, table: "readings", point: id)
-                try body(QuarterHour(index: start / QuarterHour.seconds), Int(index), mwh)
-                count += 1
-            }
-        }
-        return count
     }
 
     // MARK: Rollups

@@ -68,10 +68,17 @@ public struct UpsertRules: Sendable {
         var dirty = Set<Int>()
         let inserted = try insertIgnoringDuplicates(entries)
         var existing: [Int] = []
+        // A file in time order has many readings of one quarter hour in a row: its day is looked
+        // up and marked once.
+        var lastStart: QuarterHour?
         for (index, isNew) in inserted.enumerated() {
             if isNew {
                 summary.inserted += 1
-                dirty.insert(offsets.localDay(containing: entries[index].start.startSeconds))
+                let start = entries[index].start
+                if start != lastStart {
+                    dirty.insert(offsets.localDay(containing: start.startSeconds))
+                    lastStart = start
+                }
             } else {
                 existing.append(index)
             }
