@@ -280,7 +280,8 @@ public struct CommunityRoutes: Sendable {
     /// points exist.
     private func readablePoint(_ context: APIRequestContext, _ caller: Caller) throws(APIError) -> Zaehlpunkt {
         guard let text = context.parameters.get("zaehlpunkt") else { throw .badRequest("no metering point in the path") }
-        let decoded = text.removingPercentEncoding ?? text
+        // Only an escaped segment goes through Foundation's decoder.
+        let decoded = text.contains("%") ? (text.removingPercentEncoding ?? text) : text
         if let op = QueryParameters.operatorLike(decoded) {
             throw .badRequest("the metering point contains '\(op)': operators are not accepted")
         }

@@ -7,7 +7,9 @@
 /// row.rendered                   // {"zaehlpunkt":"AT00…","kwh":0.000244,"intervals":96}
 /// JSONText.lines([row, row])     // "[\n  {…},\n  {…}\n]\n", ", " and ": " between fields (the reports' format)
 /// ```
-public indirect enum JSONText: Sendable, Equatable {
+public enum JSONText: Sendable, Equatable {
+    // Not `indirect`: arrays hold the nested values already, and an indirect enum boxed every
+    // value on the heap (an API answer of a month's rows allocated hundreds of boxes).
     case string(String)
     /// A number written exactly as this text (an integer or an exact decimal).
     case number(String)
