@@ -31,6 +31,8 @@ struct Options {
     /// The HTTP API: metering points of its community, and whether to measure only it.
     var apiPoints = 200
     var apiOnly = false
+    /// Another `energy` binary to measure first in the same API run (the figures before a change).
+    var apiBaseline: String?
     /// Measure only the MongoDB section (with --mongodb) and replace it in `out`.
     var mongoOnly = false
     /// Measure only the grid-operator files (EDA) and replace their section in `out`.
@@ -75,6 +77,7 @@ func parseOptions() -> Options {
         case "--live-points": o.livePoints = Int(value) ?? o.livePoints
         case "--live-days": o.liveDays = Int(value) ?? o.liveDays
         case "--api-points": o.apiPoints = Int(value) ?? o.apiPoints
+        case "--api-baseline": o.apiBaseline = value
         case "--mongo-only":
             o.mongoOnly = true
             if !value.isEmpty { args.insert(value, at: args.startIndex) }

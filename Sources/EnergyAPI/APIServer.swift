@@ -66,14 +66,17 @@ public struct APIServer: Sendable {
     public let metrics: APIMetrics
     public let verifier: TokenVerifier?
 
+    /// `clock` is the verifier's (token expiry, key age): a test's `ManualClock`, else the system's.
     public init(
-        configuration: APIConfiguration, community: Community, store: any ReadingStore, fetch: (@Sendable (URL) async throws -> Data)? = nil
+        configuration: APIConfiguration, community: Community, store: any ReadingStore,
+        fetch: (@Sendable (URL) async throws -> Data)? = nil,
+        clock: any WallClock = SystemClock()
     ) {
         self.configuration = configuration
         self.community = community
         self.stores = StoreConnections(store)
         self.metrics = APIMetrics()
-        self.verifier = configuration.oidc.map { TokenVerifier(settings: $0, fetch: fetch) }
+        self.verifier = configuration.oidc.map { TokenVerifier(settings: $0, fetch: fetch, clock: clock) }
     }
 
     public func makeRouter() -> Router<APIRequestContext> {
@@ -127,7 +130,11 @@ public struct APIServer: Sendable {
     static func json(_ value: JSONText, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.rendered + "\n")))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        value.render(into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 
@@ -172,7 +179,15 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <access token>'")
         }
-        context.caller = try await verifier.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        context.caller = try await verifier.verify(Self.trimmed(parts[1]))
         return try await next(request, context)
+    }
+
+    /// The token without surrounding blanks. Tokens are ASCII: the usual one has no blanks and is
+    /// taken as it is, without a trip through Foundation on every request.
+    static func trimmed(_ text: Substring) -> String {
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 >= 0x80 }
+        guard let first = text.utf8.first, let last = text.utf8.last, blank(first) || blank(last) else { return String(text) }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 }

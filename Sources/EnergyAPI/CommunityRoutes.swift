@@ -83,16 +83,19 @@ public struct CommunityRoutes: Sendable {
                 store: store, community: community, scope: zaehlpunkt == nil ? .community : .meter,
                 zaehlpunkt: zaehlpunkt, granularity: granularity, from: from, to: to)
         }
-        let calendar = community.calendar
+        // The zone's offset looked up once per span it holds, not through Foundation for every row.
+        var offsets = community.calendar.offsetCache()
         let rows: [JSONText] = report.rows.map { row in
-            var fields: [(String, JSONText)] = [("bucket_start", .string(calendar.isoString(row.bucketStart)))]
+            let start = UTCTimestamp.format(row.bucketStart, offsetSeconds: offsets.offset(at: row.bucketStart))
+            var fields: [(String, JSONText)] = [("bucket_start", .string(start))]
             if let point = row.point { fields.append(("direction", .string(point.direction.rawValue))) }
             let t = row.totals
-            for (name, value) in [
-                ("consumed", t.consumed), ("produced", t.produced), ("shared", t.shared), ("grid", t.grid), ("surplus", t.surplus),
-            ] {
-                fields.append(("\(name)_kwh", .number(Energy.kilowattHoursText(value))))
-            }
+            fields.reserveCapacity(11)
+            fields.append(("consumed_kwh", .number(Energy.kilowattHoursText(t.consumed))))
+            fields.append(("produced_kwh", .number(Energy.kilowattHoursText(t.produced))))
+            fields.append(("shared_kwh", .number(Energy.kilowattHoursText(t.shared))))
+            fields.append(("grid_kwh", .number(Energy.kilowattHoursText(t.grid))))
+            fields.append(("surplus_kwh", .number(Energy.kilowattHoursText(t.surplus))))
             fields.append(("intervals", .int(t.intervals)))
             fields.append(("expected_intervals", .int(t.expectedIntervals)))
             fields.append(("dso_intervals", .int(t.dsoIntervals)))
@@ -277,7 +280,8 @@ public struct CommunityRoutes: Sendable {
     /// points exist.
     private func readablePoint(_ context: APIRequestContext, _ caller: Caller) throws(APIError) -> Zaehlpunkt {
         guard let text = context.parameters.get("zaehlpunkt") else { throw .badRequest("no metering point in the path") }
-        let decoded = text.removingPercentEncoding ?? text
+        // Only an escaped segment goes through Foundation's decoder.
+        let decoded = text.contains("%") ? (text.removingPercentEncoding ?? text) : text
         if let op = QueryParameters.operatorLike(decoded) {
             throw .badRequest("the metering point contains '\(op)': operators are not accepted")
         }

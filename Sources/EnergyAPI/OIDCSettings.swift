@@ -16,11 +16,14 @@ public struct OIDCSettings: Sendable, Equatable {
     public var minimumRefetchSeconds: Double
     /// Keys older than this are refetched on the next request, so removed keys stop being trusted.
     public var maximumKeyAgeSeconds: Double
+    /// Verified tokens remembered (by their exact text, until they expire or their key is
+    /// withdrawn), so a client's repeated token skips the signature check; 0: check every time.
+    public var tokenCacheSize: Int
 
     public init(
         issuer: String, audience: String, memberClaim: String = "member_id", adminRole: String = "energy-admin",
         memberRole: String = "energy-member", clockSkewSeconds: Int64 = 30,
-        minimumRefetchSeconds: Double = 10, maximumKeyAgeSeconds: Double = 3600
+        minimumRefetchSeconds: Double = 10, maximumKeyAgeSeconds: Double = 3600, tokenCacheSize: Int = 4096
     ) {
         self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.audience = audience
@@ -30,6 +33,7 @@ public struct OIDCSettings: Sendable, Equatable {
         self.clockSkewSeconds = clockSkewSeconds
         self.minimumRefetchSeconds = minimumRefetchSeconds
         self.maximumKeyAgeSeconds = maximumKeyAgeSeconds
+        self.tokenCacheSize = tokenCacheSize
     }
 
     /// Where Keycloak publishes its discovery document (which names the JWKS address).

@@ -64,8 +64,15 @@ public struct QueryParameters: Sendable {
     }
 
     private static func decode(_ raw: Substring, what: String) throws(APIError) -> String {
-        let text = raw.replacingOccurrences(of: "+", with: " ")
-        guard let decoded = text.removingPercentEncoding else { throw .badRequest("\(what) is not valid percent-encoding: '\(raw)'") }
+        // Most names and values (dates, enums) have nothing to decode: no trip through Foundation.
+        let decoded: String
+        if !raw.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+            decoded = String(raw)
+        } else {
+            let text = raw.replacingOccurrences(of: "+", with: " ")
+            guard let text = text.removingPercentEncoding else { throw .badRequest("\(what) is not valid percent-encoding: '\(raw)'") }
+            decoded = text
+        }
         guard !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw .badRequest("\(what) contains control characters")
         }
@@ -74,7 +81,14 @@ public struct QueryParameters: Sendable {
 
     /// What makes a name or value look like a document-store operator or a structured value.
     static func operatorLike(_ text: String) -> String? {
-        for marker in ["$", "{", "}", "[", "]"] where text.contains(marker) { return marker }
-        return nil
+        // One pass over the bytes (the markers are ASCII, so no byte of another character matches),
+        // answering the first marker in this order that occurs.
+        var first = markers.count
+        for byte in text.utf8 {
+            if let index = markers.firstIndex(of: byte), index < first { first = index }
+        }
+        return first < markers.count ? String(UnicodeScalar(markers[first])) : nil
     }
+
+    private static let markers: [UInt8] = Array("${}[]".utf8)
 }

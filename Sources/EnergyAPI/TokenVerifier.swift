@@ -10,15 +10,19 @@ import FoundationNetworking
 /// document, then JWKS; cached, refetched for an unknown `kid`), then `iss`, `aud`, `exp` and
 /// `nbf`, then the roles. Only asymmetric algorithms are accepted, each only with a key of its
 /// type: a token signed with HMAC using the public key as secret, or with `alg: none`, never
-/// reaches a verifier.
+/// reaches a verifier. A token that passed is remembered (`VerifiedTokenCache`) until it expires
+/// or its key is withdrawn, so a session's later requests skip the signature check.
 public actor TokenVerifier {
     public let settings: OIDCSettings
     private let fetch: @Sendable (URL) async throws -> Data
     private let clock: any WallClock
+    /// Tokens verified already, answered without entering the actor.
+    public nonisolated let cache: VerifiedTokenCache
 
     private var keys = JWTKeyCollection()
-    /// Per key id: its key type and the algorithm the JWKS pins it to (if any).
-    private var known: [String: (keyType: String, algorithm: String?)] = [:]
+    /// Per key id: its key type, the algorithm the JWKS pins it to (if any), and its JWK as
+    /// published (to tell, at a refetch, which keys are unchanged).
+    private var known: [String: (keyType: String, algorithm: String?, published: Data)] = [:]
     private var fetchedAt: Double?
     private var lastAttempt: Double?
     private var refreshing: Task<Void, Error>?
@@ -36,11 +40,23 @@ public actor TokenVerifier {
         self.settings = settings
         self.fetch = fetch ?? TokenVerifier.httpGet
         self.clock = clock
+        self.cache = VerifiedTokenCache(capacity: settings.tokenCacheSize)
     }
 
     /// The caller a token stands for; 401 when it is not a valid token of our issuer for us, 403
-    /// when it is valid but grants neither role.
-    public func verify(_ token: String) async throws(APIError) -> Caller {
+    /// when it is valid but grants neither role. A token verified before, still unexpired and
+    /// signed by a key still published, is answered from the cache without entering the actor.
+    public nonisolated func verify(_ token: String) async throws(APIError) -> Caller {
+        if let caller = cache.caller(
+            for: token, now: clock.unixSeconds, skew: settings.clockSkewSeconds, maximumKeyAge: settings.maximumKeyAgeSeconds)
+        {
+            return caller
+        }
+        return try await verifySignature(token)
+    }
+
+    /// The full check: header, key, signature, then the claims; remembers the token if it passes.
+    private func verifySignature(_ token: String) async throws(APIError) -> Caller {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty else { throw .unauthorized("the token is not a signed JWT (header.payload.signature)") }
         guard let header = Self.jsonObject(base64URL: parts[0]) else { throw .unauthorized("the token's header is not base64url JSON") }
@@ -59,6 +75,9 @@ public actor TokenVerifier {
             throw .unauthorized("key '\(kid)' is published for '\(pinned)', the token says '\(alg)'")
         }
 
+        // The keys may be refetched while the signature is checked (the actor is reentrant): a
+        // token checked with keys replaced meanwhile is answered but not remembered.
+        let generation = cache.generation
         let claims: KeycloakClaims
         do {
             claims = try await keys.verify(token, as: KeycloakClaims.self)
@@ -66,7 +85,11 @@ public actor TokenVerifier {
             throw .unauthorized("the token's signature does not verify, or its claims are malformed")
         }
         guard let payload = Self.jsonObject(base64URL: parts[1]) else { throw .unauthorized("the token's payload is not base64url JSON") }
-        return try caller(claims, payload: payload)
+        let caller = try caller(claims, payload: payload)
+        if let exp = claims.exp?.value {
+            cache.insert(token, caller: caller, keyID: kid, expiresAt: exp.timeIntervalSince1970, generation: generation)
+        }
+        return caller
     }
 
     private func caller(_ claims: KeycloakClaims, payload: [String: Any]) throws(APIError) -> Caller {
@@ -138,23 +161,27 @@ public actor TokenVerifier {
         let jwks = try JSONSerialization.jsonObject(with: try await fetch(jwksURL)) as? [String: Any]
         guard let entries = jwks?["keys"] as? [[String: Any]] else { throw KeyFetchError("\(jwksURL) has no 'keys' array") }
         let collection = JWTKeyCollection()
-        var loaded: [String: (keyType: String, algorithm: String?)] = [:]
+        var loaded: [String: (keyType: String, algorithm: String?, published: Data)] = [:]
         for entry in entries {
             // Keycloak also publishes encryption keys (use: enc, RSA-OAEP): not for signatures.
             if let use = entry["use"] as? String, use != "sig" { continue }
             guard let kid = entry["kid"] as? String, let kty = entry["kty"] as? String else { continue }
             let alg = entry["alg"] as? String
             if let alg, Self.algorithms[alg] != kty { continue }
-            guard let data = try? JSONSerialization.data(withJSONObject: entry),
+            guard let data = try? JSONSerialization.data(withJSONObject: entry, options: .sortedKeys),
                 let jwk = try? JSONDecoder().decode(JWK.self, from: data),
                 (try? await collection.add(jwk: jwk)) != nil
             else { continue }
-            loaded[kid] = (kty, alg)
+            loaded[kid] = (kty, alg, data)
         }
         guard !loaded.isEmpty else { throw KeyFetchError("\(jwksURL) has no signing keys this server can use") }
+        // Cached tokens stay only for keys published again exactly as before.
+        let unchanged = Set(loaded.compactMap { kid, key in known[kid]?.published == key.published ? kid : nil })
         keys = collection
         known = loaded
-        fetchedAt = clock.now().timeIntervalSince1970
+        let now = clock.now().timeIntervalSince1970
+        fetchedAt = now
+        cache.keysLoaded(at: now, keeping: unchanged)
     }
 
     static func jsonObject(base64URL: Substring) -> [String: Any]? {

@@ -92,8 +92,12 @@ public struct ZoneOffsetCache {
 
     init(timeZone: TimeZone) { self.timeZone = timeZone }
 
-    public mutating func offset(at seconds: Int64) -> Int {
-        if seconds >= validFrom && seconds < validUntil { return cached }
+    public mutating func offset(at seconds: Int64) -> Int { span(at: seconds).offset }
+
+    /// The offset in force at `seconds` and the instant until which (exclusive) it stays in
+    /// force at least: for loops that step over whole spans instead of every quarter hour.
+    public mutating func span(at seconds: Int64) -> (offset: Int, until: Int64) {
+        if seconds >= validFrom && seconds < validUntil { return (cached, validUntil) }
         let date = Date(timeIntervalSince1970: TimeInterval(seconds))
         cached = timeZone.secondsFromGMT(for: date)
         validFrom = seconds
@@ -102,7 +106,7 @@ public struct ZoneOffsetCache {
         } else {
             validUntil = seconds + 86_400
         }
-        return cached
+        return (cached, validUntil)
     }
 
     /// The UTC instant at which the local hour containing `seconds` starts.

@@ -139,8 +139,48 @@ public enum UTCTimestamp {
     /// `2026-10-25T02:00:00+01:00`: the wall-clock time at the given offset, with that offset.
     public static func format(_ seconds: Int64, offsetSeconds: Int) -> String {
         let magnitude = abs(offsetSeconds)
-        return wallClock(seconds, offsetSeconds: offsetSeconds) + (offsetSeconds < 0 ? "-" : "+")
-            + pad2(magnitude / 3600) + ":" + pad2(magnitude / 60 % 60)
+        let local = seconds + Int64(offsetSeconds)
+        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let date = LocalDate(daysSinceEpoch: days)
+        guard (0...9999).contains(date.year), magnitude < 100 * 3600 else {
+            return wallClock(seconds, offsetSeconds: offsetSeconds) + (offsetSeconds < 0 ? "-" : "+")
+                + pad2(magnitude / 3600) + ":" + pad2(magnitude / 60 % 60)
+        }
+        // The usual case written straight into its 25 bytes: an API answer has one per row, and
+        // joining ten short strings cost more than the rest of the row.
+        let secondOfDay = Int(local - Int64(days) * 86_400)
+        return String(unsafeUninitializedCapacity: 25) { out in
+            var i = 0
+            func put(_ value: Int, digits: Int) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    out[i] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    i += 1
+                    divisor /= 10
+                }
+            }
+            func put(_ byte: Character) {
+                out[i] = byte.asciiValue ?? UInt8(ascii: "?")
+                i += 1
+            }
+            put(date.year, digits: 4)
+            put("-")
+            put(date.month, digits: 2)
+            put("-")
+            put(date.day, digits: 2)
+            put("T")
+            put(secondOfDay / 3600, digits: 2)
+            put(":")
+            put(secondOfDay / 60 % 60, digits: 2)
+            put(":")
+            put(secondOfDay % 60, digits: 2)
+            put(offsetSeconds < 0 ? "-" : "+")
+            put(magnitude / 3600, digits: 2)
+            put(":")
+            put(magnitude / 60 % 60, digits: 2)
+            return i
+        }
     }
 
     private static func wallClock(_ seconds: Int64, offsetSeconds: Int) -> String {

@@ -27,8 +27,21 @@ public struct BucketGrid: Sendable {
         var offsets = calendar.offsetCache()
         var previousKey: Int64 = .min
         bucketOfQuarterHour.reserveCapacity(quarterHours.count)
-        for qh in quarterHours {
+        // Quarter hours are taken in runs that share the key: up to the next local hour (hours)
+        // or midnight (days, months), and never past a change of the zone's offset. A month of
+        // days is some thirty steps, not 2,976 (an API request for a month paid for every one).
+        var qh = quarterHours.lowerBound
+        while qh < quarterHours.upperBound {
             let seconds = qh.startSeconds
+            var run = 1
+            if granularity != .quarterHour {
+                let (offset, until) = offsets.span(at: seconds)
+                let local = seconds + Int64(offset)
+                let unit: Int64 = granularity == .hour ? 3_600 : 86_400
+                let boundary = min(seconds + (unit - ((local % unit) + unit) % unit), until)
+                let left = (boundary - seconds + QuarterHour.seconds - 1) / QuarterHour.seconds
+                run = max(1, min(Int(left), Int(quarterHours.upperBound.index - qh.index)))
+            }
             let key: Int64
             switch granularity {
             case .quarterHour:
@@ -55,8 +68,9 @@ public struct BucketGrid: Sendable {
                 starts.append(start)
                 quarterHourCounts.append(0)
             }
-            quarterHourCounts[quarterHourCounts.count - 1] += 1
-            bucketOfQuarterHour.append(Int32(starts.count - 1))
+            quarterHourCounts[quarterHourCounts.count - 1] += run
+            bucketOfQuarterHour.append(contentsOf: repeatElement(Int32(starts.count - 1), count: run))
+            qh = qh.advanced(by: Int64(run))
         }
     }
 

@@ -40,21 +40,24 @@ public struct RollupReport: Sendable {
         self.from = from
         self.to = to
         let grid = BucketGrid(calendar: community.calendar, from: from, to: to, granularity: granularity)
-        let points = community.pointKeys
+        // One metering point: read only its rows, not the whole community's, and sum only its
+        // keys (an API request for one point must not pay for every point of the community).
+        let only: [PointKey]? =
+            scope == .meter ? zaehlpunkt.map { zp in community.meteringPoints.filter { $0.zaehlpunkt == zp }.map(\.key) } : nil
+        let points = only ?? community.pointKeys
         let n = points.count
         var indexOf: [PointKey: Int] = [:]
         for (i, key) in points.enumerated() { indexOf[key] = i }
         // totals[bucket * (n + 1) + i]; slot n is the community.
         var totals = [EnergyTotals](repeating: EnergyTotals(), count: grid.count * (n + 1))
         var rolledUp = Set<LocalDate>()
-        // One metering point: read only its rows, not the whole community's.
-        let only: [PointKey]? = scope == .meter ? zaehlpunkt.map { zp in points.filter { $0.zaehlpunkt == zp } } : nil
 
         switch granularity {
         case .day, .month:
+            var offsets = community.calendar.offsetCache()
             for row in try store.dayRollups(community: community.id, from: from, to: to, of: only) {
                 guard let bucket = grid.bucketIndex(of: QuarterHour(containing: row.bucketStart)) else { continue }
-                rolledUp.insert(community.calendar.localDate(containing: row.bucketStart))
+                rolledUp.insert(LocalDate(daysSinceEpoch: offsets.localDay(containing: row.bucketStart)))
                 var t = row.totals
                 t.expectedIntervals = 0  // expected comes from the calendar below
                 if let key = row.point {

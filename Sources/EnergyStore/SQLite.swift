@@ -36,6 +36,7 @@ final class SQLiteConnection {
 
     func close() {
         guard let handle else { return }
+        keptStatements.removeAll()
         sqlite3_close_v2(handle)
         self.handle = nil
     }
@@ -63,6 +64,27 @@ final class SQLiteConnection {
             throw failure(rc, String(cString: sqlite3_errmsg(db)), String(sql.prefix(120)))
         }
         return SQLiteStatement(statement: statement, connection: self, sql: sql)
+    }
+
+    /// Statements kept compiled by their SQL text, for the read queries asked again and again
+    /// (every API request): compiling one costs more than running it.
+    private var keptStatements: [String: SQLiteStatement] = [:]
+    private static let maximumKept = 64
+
+    /// The statement for `sql`, compiled once per connection and kept: reset, bindings cleared.
+    /// For queries that are run to the end (or reset) before the same SQL is used again, never
+    /// for a statement a caller holds while calling back into the store.
+    func kept(_ sql: String) throws -> SQLiteStatement {
+        if let statement = keptStatements[sql] {
+            statement.reset()
+            statement.clearBindings()
+            return statement
+        }
+        // A query text per range length and point set: bounded, so no request can grow it forever.
+        if keptStatements.count >= Self.maximumKept { keptStatements.removeAll() }
+        let statement = try prepare(sql)
+        keptStatements[sql] = statement
+        return statement
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.

@@ -58,6 +58,9 @@ public final class SQLiteStore:
         try loadPoints()
     }
 
+    // The connection's kept statements refer back to it: closing it here lets both go.
+    deinit { db.close() }
+
     public func openAnotherConnection() throws -> any ReadingStore {
         try SQLiteStore(path: path, clock: clock, evenIfMarkedDamaged: evenIfMarkedDamaged)
     }
@@ -118,7 +121,9 @@ public final class SQLiteStore:
     // MARK: Rollups
 
     public func dirtyDays(community: String) throws -> [DirtyDay] {
-        let statement = try db.prepare("SELECT day, version FROM dirty_days WHERE community = ?1 ORDER BY day")
+        let statement = try db.kept("SELECT day, version FROM dirty_days WHERE community = ?1 ORDER BY day")
+        // Reset when done, even after a failure: a statement left mid-way holds its read snapshot.
+        defer { statement.reset() }
         try statement.bind(1, community)
         var days: [DirtyDay] = []
         while try statement.step() {
@@ -246,8 +251,8 @@ public final class SQLiteStore:
     /// day, with no extra index to keep up on every rollup.
     private func rangeCondition(_ column: String, keys: [String]?, of points: [PointKey]?) -> (sql: String, values: [SQLiteValue]) {
         guard let points, let keys else { return ("\(column) >= ?2 AND \(column) < ?3", []) }
-        let wanted = Set(points)
-        let ids = pointsByID.filter { wanted.contains($0.value) }.keys.sorted()
+        // The stored ids of the wanted points (a lookup each, not a pass over every stored point).
+        let ids = Set(points.compactMap { pointIDs[$0] }).sorted()
         let placeholders = keys.indices.map { "?\($0 + 4)" }.joined(separator: ",")
         // ?2 and ?3 stay bound but unused: with the range beside the list SQLite would scan the range.
         return (
@@ -262,12 +267,13 @@ public final class SQLiteStore:
         of points: [PointKey]?
     ) throws -> [StoredRollup] {
         let condition = rangeCondition(column, keys: keys, of: points)
-        let statement = try db.prepare(
+        let statement = try db.kept(
             """
             SELECT start, point, consumed_mwh, produced_mwh, shared_mwh, grid_mwh, surplus_mwh, intervals, expected_intervals,
                    dso_intervals
             FROM \(table) WHERE community = ?1 AND \(condition.sql) ORDER BY start, point
             """)
+        defer { statement.reset() }
         try statement.bind([.text(community), .text(from), .text(to)] + condition.values)
         var rows: [StoredRollup] = []
         while try statement.step() {

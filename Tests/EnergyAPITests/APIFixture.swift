@@ -111,15 +111,27 @@ struct APIHarness: Sendable {
     func api(_ path: String, token: String?) async throws -> Answer { try await get(Self.base + "/api/v1" + path, token: token) }
 
     static func run<T: Sendable>(
-        fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil,
-        _ body: @escaping @Sendable (APIHarness) async throws -> T
+        fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil, tokenCacheSize: Int = 4096,
+        clock: any WallClock = SystemClock(), _ body: @escaping @Sendable (APIHarness) async throws -> T
     ) async throws -> T {
-        let oidc = issuer.map { OIDCSettings(issuer: $0.issuer, audience: "energy-api", minimumRefetchSeconds: 0) }
+        try await serve(fixture: fixture, issuer: issuer, store: store, tokenCacheSize: tokenCacheSize, clock: clock) { api, _ in
+            try await body(api)
+        }
+    }
+
+    /// As `run`, also handing `body` the server (its verifier's token cache).
+    static func serve<T: Sendable>(
+        fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil, tokenCacheSize: Int = 4096,
+        clock: any WallClock = SystemClock(), _ body: @escaping @Sendable (APIHarness, APIServer) async throws -> T
+    ) async throws -> T {
+        let oidc = issuer.map {
+            OIDCSettings(issuer: $0.issuer, audience: "energy-api", minimumRefetchSeconds: 0, tokenCacheSize: tokenCacheSize)
+        }
         let server = APIServer(
             configuration: APIConfiguration(host: "127.0.0.1", port: 0, basePath: base, oidc: oidc),
-            community: fixture.community, store: try store ?? fixture.openStore())
+            community: fixture.community, store: try store ?? fixture.openStore(), clock: clock)
         let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.test(.live) { client in try await body(APIHarness(client: client)) }
+        return try await app.test(.live) { client in try await body(APIHarness(client: client), server) }
     }
 
     /// The shared fixture's API with a Keycloak stand-in of its own, served while `body` runs.

@@ -29,6 +29,9 @@ final class TestIssuer: Sendable {
 
     func rotate() { published.withLock { _ = $0.insert("rsa-2") } }
 
+    /// Stops publishing a key (`rsa-1`, `rsa-2`, `ec-1`): a key withdrawn in Keycloak.
+    func withdraw(_ kid: String) { published.withLock { _ = $0.remove(kid) } }
+
     /// Runs the realm on a loopback port while `body` runs.
     func serve<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let router = Router()
