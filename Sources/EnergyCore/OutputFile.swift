@@ -32,11 +32,12 @@ public final class OutputFile {
         let name = (path as NSString).lastPathComponent
         // A fixed name per target: a killed run's leftover is overwritten by the next one.
         let temporary = (folder.isEmpty ? "" : folder + "/") + "." + name + ".part"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o644]),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw .cannotWrite(path, Self.reason(errno, folder: folder)) }
+        // Opened directly: FileManager.createFile writes atomically through a `.dat.nosync…` file
+        // of its own, which a command killed at that moment would leave in the folder.
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotWrite(path, Self.reason(errno, folder: folder)) }
         self.temporary = temporary
-        self.handle = handle
+        self.handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     deinit { if !finished { abort() } }
