@@ -62,7 +62,9 @@ final class LiveFixture {
 
     /// Corrections the store recorded (a changed value for a stored reading).
     func corrections() throws -> Int64 {
-        try SQLiteStore(path: storePath).db.scalarInt("SELECT count(*) FROM corrections") ?? -1
+        // The store owns its connection (closed with it): keep it while the connection is used.
+        let store = try SQLiteStore(path: storePath)
+        return try withExtendedLifetime(store) { try store.db.scalarInt("SELECT count(*) FROM corrections") ?? -1 }
     }
 
     /// Ready messages in the ingest queue and the dead-letter queue.
