@@ -48,7 +48,7 @@ public final class SQLiteStore:
                 try db.execute(
                     """
                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
-                    PRAGMA cache_size = -131072; PRAGMA foreign_keys = OFF;
+                    PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF;
                     """)
             }
             try db.retryingWhileBusy { try migrate() }
