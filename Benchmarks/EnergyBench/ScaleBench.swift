@@ -73,16 +73,22 @@ struct ScaleRow {
     var peak: Double { max(importRun.peakMegabytes, rollup.peakMegabytes, bill.peakMegabytes) }
 }
 
-/// One month of a community of `points` metering points, from an empty store.
-func scaleMonth(_ o: Options, points: Int) throws -> ScaleRow {
-    let fm = FileManager.default
-    let dir = o.work + "/scale-\(points)"
-    try? fm.removeItem(atPath: dir)
-    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? fm.removeItem(atPath: dir) }
-    let community = scaleCommunity(points: points, seed: 5)
+/// A fresh work folder `name` with the community file of about `points` points (billable).
+func scaleFolder(_ o: Options, _ name: String, points: Int, seed: UInt64) throws -> (String, Community, String) {
+    let dir = o.work + "/" + name
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let community = scaleCommunity(points: points, seed: seed)
     let path = dir + "/community.yaml"
     try scaleCommunityFile(community).write(toFile: path, atomically: true, encoding: .utf8)
+    return (dir, community, path)
+}
+
+/// One month of a community of `points` metering points, from an empty store.
+func scaleMonth(_ o: Options, points: Int) throws -> ScaleRow {
+    let (dir, community, path) = try scaleFolder(o, "scale-\(points)", points: points, seed: 5)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let fm = FileManager.default
     let month = try LocalMonth(o.month)
     let from = month.firstDay.description
     let to = month.firstDay.adding(days: month.dayCount).description
@@ -114,14 +120,9 @@ func scaleMonth(_ o: Options, points: Int) throws -> ScaleRow {
 func scaleYear(
     _ o: Options, points: Int
 ) throws -> (points: Int, readings: Int, importRun: Measurement, one: Double, two: Double, store: Double) {
+    let (dir, community, path) = try scaleFolder(o, "scale-year", points: points, seed: 6)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let fm = FileManager.default
-    let dir = o.work + "/scale-year"
-    try? fm.removeItem(atPath: dir)
-    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? fm.removeItem(atPath: dir) }
-    let community = scaleCommunity(points: points, seed: 6)
-    let path = dir + "/community.yaml"
-    try CommunityFile.render(community).write(toFile: path, atomically: true, encoding: .utf8)
     let year = (Int(o.month.prefix(4)) ?? 2026) - 1
     let (from, half, to) = ("\(year)-01-01", "\(year)-07-01", "\(year + 1)-01-01")
     let csv = dir + "/readings.csv"
