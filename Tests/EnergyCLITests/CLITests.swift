@@ -53,6 +53,21 @@ struct CLI {
         return process
     }
 
+    /// Kills `process` with SIGKILL once `progressed()` holds, unless it has `finished()` by then.
+    /// The process is stopped (SIGSTOP) as soon as progress is seen, so `finished()` looks at a
+    /// frozen state: `true` means the kill cut the process off in the middle of its work; `false`
+    /// that it was too late (it had finished, or ended on its own), and the caller tries again on
+    /// fresh data rather than test nothing. A loaded machine can make any single try late.
+    static func killMidRun(_ process: Process, progressed: () throws -> Bool, finished: () throws -> Bool) throws -> Bool {
+        while process.isRunning, try !progressed() { usleep(2_000) }
+        // Signals only while it runs: the pid of a process already reaped may be another's.
+        if process.isRunning { kill(process.processIdentifier, SIGSTOP) }
+        let late = try !process.isRunning || finished()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return !late && process.terminationReason == .uncaughtSignal
+    }
+
     /// Runs the binary to its end; one still running after `timeout` seconds is killed and reported.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,

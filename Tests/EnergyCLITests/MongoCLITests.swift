@@ -133,21 +133,32 @@ final class TestDatabase {
 
     @Test func aKilledRollupLeavesNoHalfWrittenDayAndTheNextRunRepairsIt() throws {
         let folder = TemporaryFolder()
-        let mongo = try TestDatabase(isolated: true)
         let c = folder.path + "/c.yaml"
         try communityYAML.write(toFile: c, atomically: true, encoding: .utf8)
         #expect(
             try CLI.run(["simulate", "--community", c, "--from", "2026-09-20", "--to", "2026-10-30", "--out", folder.path + "/r.csv"])
                 .status == 0)
-        #expect(try CLI.run(["import", "--community", c, "--store", mongo.uri, folder.path + "/r.csv"]).status == 0)
         let points = 3
-        // Kill the run as soon as it has stored its first day, at a different moment each time.
-        let process = try CLI.start(["rollup", "--community", c, "--store", mongo.uri, "--since-last-run", "--lease-seconds", "2"])
-        while process.isRunning, (try mongo.countByDay("rollups_day")).isEmpty { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        // Kill the run as soon as it has stored its first day, at a different moment each time;
+        // a try that comes too late (the run had finished) starts again on a new database.
+        var killed: TestDatabase?
+        for _ in 1...5 where killed == nil {
+            let mongo = try TestDatabase(isolated: true)
+            #expect(try CLI.run(["import", "--community", c, "--store", mongo.uri, folder.path + "/r.csv"]).status == 0)
+            let watcher = try mongo.store()
+            let process = try CLI.start(["rollup", "--community", c, "--store", mongo.uri, "--since-last-run", "--lease-seconds", "2"])
+            let cut = try CLI.killMidRun(
+                process,
+                progressed: {
+                    var stored = false
+                    try watcher.db.find("rollups_day", filter: BSONDocument(), options: BSONDocument(["limit": .int32(1)])) { _ in stored = true }
+                    return stored
+                },
+                finished: { try watcher.jobRuns(community: "eeg-cli", limit: 1).first?.finishedAt != nil })
+            if cut { killed = mongo }
+        }
         // The run must really have been cut off in the middle, or this test shows nothing.
-        try #require(process.terminationReason == .uncaughtSignal, "the rollup finished before it could be killed")
+        let mongo = try #require(killed, "the rollup finished before it could be killed, five times")
         func consistent() throws -> (complete: Int, partial: [String]) {
             let days = try mongo.countByDay("rollups_day")
             let hours = try mongo.countByDay("rollups_hour")
