@@ -138,19 +138,29 @@ public final class SQLiteStore:
         let dayText = day.date.description
         let start = day.firstQuarterHour.startSeconds
         let ids = try points.map { try pointID($0) }
+        // Encoded before the transaction: rollup workers on other days wait for the write lock
+        // only while rows are written, not while they are computed.
+        let records = ids.indices.map { i in
+            (AllocationRecord.encode(day.interleavedSeries(ofPoint: i)), AllocationRecord.encodeMask(day.gridOperatorFlags(ofPoint: i)))
+        }
+        let totals = ids.indices.map { day.totals(ofPoint: $0) }
         try db.transaction {
-            try db.prepare("DELETE FROM allocations WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
-            try db.prepare("DELETE FROM rollups_day WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
-            let allocation = try db.prepare(
+            try db.kept("DELETE FROM allocations WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
+            try db.kept("DELETE FROM rollups_day WHERE community = ?1 AND day = ?2").run([.text(community.id), .text(dayText)])
+            let allocation = try db.kept(
                 """
                 INSERT INTO allocations (community, day, point, start, quarter_hours, series, dso) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """)
-            let rollup = try db.prepare(
+            let rollup = try db.kept(
                 """
                 INSERT INTO rollups_day (community, day, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
                                          surplus_mwh, intervals, expected_intervals, dso_intervals)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 """)
+            defer {
+                allocation.reset()
+                rollup.reset()
+            }
             try allocation.bind(1, community.id)
             try allocation.bind(2, dayText)
             try allocation.bind(4, start)
@@ -159,21 +169,21 @@ public final class SQLiteStore:
             try rollup.bind(2, dayText)
             try rollup.bind(4, start)
             for (i, id) in ids.enumerated() {
-                let record = AllocationRecord.encode(day.interleavedSeries(ofPoint: i))
+                let (record, mask) = records[i]
                 try allocation.bind(3, id)
                 try record.withUnsafeBytes { try allocation.bind(6, blob: $0) }
-                if let mask = AllocationRecord.encodeMask(day.gridOperatorFlags(ofPoint: i)) {
+                if let mask {
                     try mask.withUnsafeBytes { try allocation.bind(7, blob: $0) }
                 } else {
                     try allocation.bindNull(7)
                 }
                 _ = try allocation.step()
                 allocation.reset()
-                try bindTotals(rollup, point: id, day.totals(ofPoint: i))
+                try bindTotals(rollup, point: id, totals[i])
             }
             try bindTotals(rollup, point: 0, day.communityTotals)
             if let dirty {
-                try db.prepare("DELETE FROM dirty_days WHERE community = ?1 AND day = ?2 AND version = ?3")
+                try db.kept("DELETE FROM dirty_days WHERE community = ?1 AND day = ?2 AND version = ?3")
                     .run([.text(community.id), .text(dayText), .integer(dirty.version)])
             }
         }

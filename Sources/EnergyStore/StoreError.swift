@@ -34,15 +34,17 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 extension StoreError {
     /// A stored value as energy writes it: on the grid, in the range asked for, not negative,
     /// not absurd. Anything else is a damaged file, reported instead of computed with.
+    /// `location` is built only for the error: this runs for every value read.
     static func checkStored(
-        start: Int64, milliwattHours mwh: Int64, in range: Range<QuarterHour>, location: String, table: String, point: Int
+        start: Int64, milliwattHours mwh: Int64, in range: Range<QuarterHour>, location: @autoclosure () -> String, table: String,
+        point: Int
     ) throws {
         guard start % QuarterHour.seconds == 0, start >= range.lowerBound.startSeconds, start < range.upperBound.startSeconds else {
             throw StoreError.damaged(
-                location, "\(table) of point id \(point) has a start \(start) off the quarter-hour grid or outside the range read")
+                location(), "\(table) of point id \(point) has a start \(start) off the quarter-hour grid or outside the range read")
         }
         guard mwh >= 0, mwh <= Reading.plausibleMaximumMilliwattHours else {
-            throw StoreError.damaged(location, "\(table) of point id \(point) at \(UTCTimestamp.format(start)) holds \(mwh) mWh")
+            throw StoreError.damaged(location(), "\(table) of point id \(point) at \(UTCTimestamp.format(start)) holds \(mwh) mWh")
         }
     }
 }
