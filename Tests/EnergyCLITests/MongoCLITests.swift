@@ -151,7 +151,9 @@ final class TestDatabase {
                 process,
                 progressed: {
                     var stored = false
-                    try watcher.db.find("rollups_day", filter: BSONDocument(), options: BSONDocument(["limit": .int32(1)])) { _ in stored = true }
+                    try watcher.db.find("rollups_day", filter: BSONDocument(), options: BSONDocument(["limit": .int32(1)])) { _ in
+                        stored = true
+                    }
                     return stored
                 },
                 finished: { try watcher.jobRuns(community: "eeg-cli", limit: 1).first?.finishedAt != nil })
