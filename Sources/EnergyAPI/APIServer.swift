@@ -127,11 +127,12 @@ public struct APIServer: Sendable {
         try await runServices([.init(service: http)], logger: logger)
     }
 
-    static func json(_ value: JSONText, status: HTTPResponse.Status = .ok) -> Response {
+    /// `capacity`: the expected size in bytes, so a long answer is not copied while it grows.
+    static func json(_ value: JSONText, status: HTTPResponse.Status = .ok, capacity: Int = 4096) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(4096)
+        bytes.reserveCapacity(capacity)
         value.render(into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -83,30 +83,16 @@ public struct CommunityRoutes: Sendable {
                 store: store, community: community, scope: zaehlpunkt == nil ? .community : .meter,
                 zaehlpunkt: zaehlpunkt, granularity: granularity, from: from, to: to)
         }
-        // The zone's offset looked up once per span it holds, not through Foundation for every row.
+        // The zone's offset looked up once per span it holds, not through Foundation for every row;
+        // the rows written straight into bytes (RollupRowsJSON).
         var offsets = community.calendar.offsetCache()
-        let rows: [JSONText] = report.rows.map { row in
-            let start = UTCTimestamp.format(row.bucketStart, offsetSeconds: offsets.offset(at: row.bucketStart))
-            var fields: [(String, JSONText)] = [("bucket_start", .string(start))]
-            if let point = row.point { fields.append(("direction", .string(point.direction.rawValue))) }
-            let t = row.totals
-            fields.reserveCapacity(11)
-            fields.append(("consumed_kwh", .number(Energy.kilowattHoursText(t.consumed))))
-            fields.append(("produced_kwh", .number(Energy.kilowattHoursText(t.produced))))
-            fields.append(("shared_kwh", .number(Energy.kilowattHoursText(t.shared))))
-            fields.append(("grid_kwh", .number(Energy.kilowattHoursText(t.grid))))
-            fields.append(("surplus_kwh", .number(Energy.kilowattHoursText(t.surplus))))
-            fields.append(("intervals", .int(t.intervals)))
-            fields.append(("expected_intervals", .int(t.expectedIntervals)))
-            fields.append(("dso_intervals", .int(t.dsoIntervals)))
-            return .object(fields)
-        }
+        let rows = RollupRowsJSON.render(report.rows, offsets: &offsets)
         return APIServer.json(
             .object([
                 ("community", .string(community.id)), ("zaehlpunkt", .optional(zaehlpunkt?.description)),
                 ("granularity", .string(granularity.rawValue)), ("from", .string(from.description)), ("to", .string(to.description)),
-                ("stale_days", .array(report.staleDays.map { .string($0.description) })), ("rows", .array(rows)),
-            ]))
+                ("stale_days", .array(report.staleDays.map { .string($0.description) })), ("rows", .rendered(rows)),
+            ]), capacity: rows.count + 512 + 12 * report.staleDays.count)
     }
 
     func readings(_ request: Request, _ context: APIRequestContext) async throws -> Response {
