@@ -121,7 +121,7 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
 
         \(verdict)
 
-        Where the time went (perf on the server while wrk ran; before: commit f3b1ee2) and what fixed it:
+        Where the time went (perf on the server while wrk ran; before: commits f3b1ee2 and e7d9c97) and what fixed it:
 
         - About two fifths of the server's CPU per request went into the answer itself: a quarter into \
         the JSON (`JSONText` appended piece by piece to a String, every value boxed by an `indirect` \
@@ -139,10 +139,32 @@ func apiSection(_ o: Options, port: Int = 18480, issuerPort: Int = 18481) throws
         - Not causes: store connections are pooled, not opened per request, and store calls already \
         run on the server's own thread pool, off the event loops and the cooperative pool (4 \
         threads measured best on 2 cores; 1 or 2 were slower).
-        - Left (measured with perf stat, no token): a request of this route costs the server about \
-        6 x the CPU of /healthz; the rest is spread thin: three thread hand-offs per request (event \
-        loop, cooperative pool, store thread, back) against one for /healthz, HTTP and the kernel \
-        for an 8 kB answer, the query itself, the metrics middleware.
+        - Then (commit e7d9c97) a request of this route still cost the server about 6 x the CPU of \
+        /healthz (263 against 40 microseconds: the server's user and system time over a wrk run, \
+        --no-auth). Of it, a fifth went into the rows of the answer (a `JSONText` object, a field \
+        array and eight number Strings per row), an eighth into the report (the query, the bucket \
+        grid) and some 6 % into Foundation's time zone (ICU): the grid took each day's start with \
+        four zone lookups, a hundred per request. Now the rows are written straight into bytes \
+        (`RollupRowsJSON`, the same text) and the grid's day starts come from an offset cache: 221 \
+        microseconds.
+        - The answer only changes when the stored data does: each store connection remembers its \
+        last rollups answers with SQLite's data version (`PRAGMA data_version`, which any commit of \
+        another connection or process changes, and the connection's own changes), read before the \
+        data; a repeated request whose connection still sees that version gets the same bytes \
+        without the query, the report or the JSON (`AnswerCache`, docs/api.md). About 97 \
+        microseconds per request, 2.4 x /healthz. The benchmark asks for the same month again and \
+        again, as a dashboard does; after an import or a rollup the next answer is computed again. \
+        Both together, in one run with `--api-baseline` e7d9c97: 5217 -> 13252 requests/s, 0.16 -> \
+        0.43 x /healthz, p99 8.47 -> 3.77 ms.
+        - Tried and not kept: Swift's tasks on NIO's event loops (NIO's global-executor takeover) \
+        saved 5 to 8 % of the CPU per request, yet with fewer threads the server got less of this \
+        shared machine and answered fewer requests per second on both routes; the SQLite read on \
+        the calling thread instead of the store threads changed nothing measurable (272 and 274 \
+        microseconds).
+        - Left: the hand-offs between event loop, cooperative pool and store thread (futex wake-ups \
+        and sleeps, about a sixth of the server's samples), the kernel sending an 8 kB answer \
+        (writev, a tenth), HTTP parsing and routing, the metrics middleware (3 %); a request after \
+        the data changed costs what it did before the answers were remembered.
 
         Reproduce: `make bench`, or this section alone: `.build/release/EnergyBench --api-only`; with \
         `--api-baseline PATH` another `energy` binary (say, built from an older commit) is measured \

@@ -27,6 +27,8 @@ public struct APIConfiguration: Sendable {
     public var limits: RangeLimits
     /// Idle and slow clients, request heads, open connections.
     public var http: HTTPLimits
+    /// Rollup answers each store connection keeps until the data changes (0: none).
+    public var answersPerConnection = 64
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, basePath: String = "", oidc: OIDCSettings?, limits: RangeLimits = .init(),
@@ -74,7 +76,7 @@ public struct APIServer: Sendable {
     ) {
         self.configuration = configuration
         self.community = community
-        self.stores = StoreConnections(store)
+        self.stores = StoreConnections(store, answersPerConnection: configuration.answersPerConnection)
         self.metrics = APIMetrics()
         self.verifier = configuration.oidc.map { TokenVerifier(settings: $0, fetch: fetch, clock: clock) }
     }
@@ -128,12 +130,23 @@ public struct APIServer: Sendable {
     }
 
     static func json(_ value: JSONText, status: HTTPResponse.Status = .ok) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
+        json(bytes: jsonBytes(value), status: status)
+    }
+
+    /// A JSON answer's body: the compact text and a newline. `capacity`: the expected size in
+    /// bytes, so a long answer is not copied while it grows.
+    static func jsonBytes(_ value: JSONText, capacity: Int = 4096) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(4096)
+        bytes.reserveCapacity(capacity)
         value.render(into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// A JSON answer of a body from `jsonBytes`.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -78,35 +78,25 @@ public struct CommunityRoutes: Sendable {
         let granularity = try query.choice("granularity", default: Granularity.day)
         let (from, to) = try query.dateRange(maxDays: maxDays(granularity))
         let community = community
-        let report = try await store { store in
-            try RollupReport(
+        // The answer depends on the stored data and these (the community is the server's): one
+        // remembered per store connection until the data changes (StoreConnections.answer).
+        let key = [zaehlpunkt?.description ?? "*", granularity.rawValue, from.description, to.description].joined(separator: "|")
+        let body = try await storeAnswer(key) { store in
+            let report = try RollupReport(
                 store: store, community: community, scope: zaehlpunkt == nil ? .community : .meter,
                 zaehlpunkt: zaehlpunkt, granularity: granularity, from: from, to: to)
+            // The zone's offset looked up once per span it holds, not through Foundation for every
+            // row; the rows written straight into bytes (RollupRowsJSON).
+            var offsets = community.calendar.offsetCache()
+            let rows = RollupRowsJSON.render(report.rows, offsets: &offsets)
+            return APIServer.jsonBytes(
+                .object([
+                    ("community", .string(community.id)), ("zaehlpunkt", .optional(zaehlpunkt?.description)),
+                    ("granularity", .string(granularity.rawValue)), ("from", .string(from.description)), ("to", .string(to.description)),
+                    ("stale_days", .array(report.staleDays.map { .string($0.description) })), ("rows", .rendered(rows)),
+                ]), capacity: rows.count + 512 + 14 * report.staleDays.count)
         }
-        // The zone's offset looked up once per span it holds, not through Foundation for every row.
-        var offsets = community.calendar.offsetCache()
-        let rows: [JSONText] = report.rows.map { row in
-            let start = UTCTimestamp.format(row.bucketStart, offsetSeconds: offsets.offset(at: row.bucketStart))
-            var fields: [(String, JSONText)] = [("bucket_start", .string(start))]
-            if let point = row.point { fields.append(("direction", .string(point.direction.rawValue))) }
-            let t = row.totals
-            fields.reserveCapacity(11)
-            fields.append(("consumed_kwh", .number(Energy.kilowattHoursText(t.consumed))))
-            fields.append(("produced_kwh", .number(Energy.kilowattHoursText(t.produced))))
-            fields.append(("shared_kwh", .number(Energy.kilowattHoursText(t.shared))))
-            fields.append(("grid_kwh", .number(Energy.kilowattHoursText(t.grid))))
-            fields.append(("surplus_kwh", .number(Energy.kilowattHoursText(t.surplus))))
-            fields.append(("intervals", .int(t.intervals)))
-            fields.append(("expected_intervals", .int(t.expectedIntervals)))
-            fields.append(("dso_intervals", .int(t.dsoIntervals)))
-            return .object(fields)
-        }
-        return APIServer.json(
-            .object([
-                ("community", .string(community.id)), ("zaehlpunkt", .optional(zaehlpunkt?.description)),
-                ("granularity", .string(granularity.rawValue)), ("from", .string(from.description)), ("to", .string(to.description)),
-                ("stale_days", .array(report.staleDays.map { .string($0.description) })), ("rows", .array(rows)),
-            ]))
+        return APIServer.json(bytes: body)
     }
 
     func readings(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -317,8 +307,18 @@ public struct CommunityRoutes: Sendable {
 
     /// Store work off the event loop; a store failure is 503 (the store is the part that is down).
     func store<T: Sendable>(_ body: @escaping @Sendable (any ReadingStore) throws -> T) async throws -> T {
+        try await storeFailures { try await server.stores.withStore(body) }
+    }
+
+    /// An answer's body from the store, remembered per connection until the data changes
+    /// (`StoreConnections.answer`); failures as `store`'s.
+    func storeAnswer(_ key: String, _ body: @escaping @Sendable (any ReadingStore) throws -> [UInt8]) async throws -> [UInt8] {
+        try await storeFailures { try await server.stores.answer(key, body) }
+    }
+
+    private func storeFailures<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try await server.stores.withStore(body)
+            return try await body()
         } catch let error as APIError {
             throw error
         } catch let error as BillingError {

@@ -16,8 +16,12 @@ public final class StoreConnections: Sendable {
     /// server's slow or unreachable store cannot starve another server in the same process.
     private let threads: NIOThreadPool
 
-    public init(_ store: any ReadingStore, maximumIdle: Int = 8, threads: Int = 4) {
-        self.seed = Mutex(StoreBox(store))
+    /// Answers each connection keeps (``AnswerCache``); 0 keeps none.
+    public let answersPerConnection: Int
+
+    public init(_ store: any ReadingStore, maximumIdle: Int = 8, threads: Int = 4, answersPerConnection: Int = 64) {
+        self.answersPerConnection = max(0, answersPerConnection)
+        self.seed = Mutex(StoreBox(store, answers: answersPerConnection))
         self.maximumIdle = maximumIdle
         self.location = store.location
         self.threads = NIOThreadPool(numberOfThreads: max(1, threads))
@@ -40,15 +44,42 @@ public final class StoreConnections: Sendable {
         }
     }
 
+    /// The answer of `key`: the one the connection remembers if the data it sees did not change
+    /// since (``AnswerCache``), else `compute`'s, remembered. `key` must name everything the
+    /// answer depends on besides the stored data; who may see it is checked before.
+    func answer(
+        _ key: String, _ compute: @escaping @Sendable (any ReadingStore) throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        try await threads.runIfActive {
+            let box = try self.borrow()
+            let store = box.store
+            // Read before the data: a commit after this point changes the version, so an answer
+            // remembered under it is never reused once the data changed.
+            let version = self.answersPerConnection > 0 ? try store.dataVersion() : nil
+            if let version, let answer = box.answers.answer(for: key, at: version) {
+                self.idle.withLock { if $0.count < self.maximumIdle { $0.append(box) } }
+                return answer
+            }
+            let answer = try compute(store)
+            if let version { box.answers.remember(answer, for: key, at: version) }
+            self.idle.withLock { if $0.count < self.maximumIdle { $0.append(box) } }
+            return answer
+        }
+    }
+
     private func borrow() throws -> StoreBox {
         if let box = idle.withLock({ $0.popLast() }) { return box }
-        return try seed.withLock { StoreBox(try $0.store.openAnotherConnection()) }
+        return try seed.withLock { StoreBox(try $0.store.openAnotherConnection(), answers: answersPerConnection) }
     }
 }
 
-/// A store connection handed between threads; only one thread uses it at a time (the pool
-/// guarantees it), which is what makes the unchecked sendability sound.
+/// A store connection handed between threads, with the answers it computed; only one thread
+/// uses it at a time (the pool guarantees it), which is what makes the unchecked sendability sound.
 final class StoreBox: @unchecked Sendable {
     let store: any ReadingStore
-    init(_ store: any ReadingStore) { self.store = store }
+    let answers: AnswerCache
+    init(_ store: any ReadingStore, answers: Int) {
+        self.store = store
+        self.answers = AnswerCache(maximumCount: answers)
+    }
 }

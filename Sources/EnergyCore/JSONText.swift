@@ -17,6 +17,10 @@ public enum JSONText: Sendable, Equatable {
     case null
     case array([JSONText])
     case object([(String, JSONText)])
+    /// Compact JSON text already written as UTF-8 bytes, copied as it is (in either style): for
+    /// the long, uniform parts of an answer (an API answer's rows) that a dedicated writer puts
+    /// straight into bytes instead of building a value for every field first.
+    case rendered([UInt8])
 
     public static func int(_ value: some BinaryInteger) -> JSONText { .number(String(value)) }
     public static func optional(_ value: String?) -> JSONText { value.map(JSONText.string) ?? .null }
@@ -53,6 +57,7 @@ public enum JSONText: Sendable, Equatable {
         case .number(let n): out.append(contentsOf: n.utf8)
         case .bool(let b): out.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
         case .null: out.append(contentsOf: Self.nullBytes)
+        case .rendered(let bytes): out.append(contentsOf: bytes)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {

@@ -24,15 +24,23 @@ public struct LocalCalendar: Sendable {
     }
 
     /// The UTC instant at which local day `date` starts.
-    public func startOfDay(_ date: LocalDate) -> Int64 {
+    public func startOfDay(_ date: LocalDate) -> Int64 { startOfDay(date, offset: offset(at:)) }
+
+    /// `startOfDay` with the offsets from `offsets`: the same instant, for loops over many days
+    /// (a month's buckets asked the zone about a hundred times through Foundation otherwise).
+    public func startOfDay(_ date: LocalDate, offsets: inout ZoneOffsetCache) -> Int64 {
+        startOfDay(date) { offsets.offset(at: $0) }
+    }
+
+    private func startOfDay(_ date: LocalDate, offset: (Int64) -> Int) -> Int64 {
         let wall = Int64(date.daysSinceEpoch) * 86_400
         // The offset just before and just after local midnight; one of them gives back midnight.
         for probe in [wall - 43_200, wall + 43_200] {
-            let candidate = wall - Int64(offset(at: probe))
-            if candidate + Int64(offset(at: candidate)) == wall { return candidate }
+            let candidate = wall - Int64(offset(probe))
+            if candidate + Int64(offset(candidate)) == wall { return candidate }
         }
         // Midnight does not exist (a zone that skips it): the day starts at the transition.
-        let before = wall - Int64(offset(at: wall - 43_200))
+        let before = wall - Int64(offset(wall - 43_200))
         if let transition = timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: TimeInterval(before - 7200))) {
             return Int64(transition.timeIntervalSince1970)
         }

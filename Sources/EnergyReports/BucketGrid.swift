@@ -25,6 +25,9 @@ public struct BucketGrid: Sendable {
         self.granularity = granularity
         quarterHours = calendar.quarterHours(from: from, to: to)
         var offsets = calendar.offsetCache()
+        // A second cache for the buckets' starts: its probes (half a day around each midnight)
+        // would otherwise throw the scan's span away at every bucket.
+        var probes = calendar.offsetCache()
         var previousKey: Int64 = .min
         bucketOfQuarterHour.reserveCapacity(quarterHours.count)
         // Quarter hours are taken in runs that share the key: up to the next local hour (hours)
@@ -59,11 +62,11 @@ public struct BucketGrid: Sendable {
                 let start: Int64
                 switch granularity {
                 case .quarterHour, .hour: start = key
-                case .day: start = calendar.startOfDay(LocalDate(daysSinceEpoch: Int(key)))
+                case .day: start = calendar.startOfDay(LocalDate(daysSinceEpoch: Int(key)), offsets: &probes)
                 case .month:
                     // Clipped to the range: a month bucket starts where the range does if need be.
                     let month = LocalMonth(year: Int(key / 100), month: Int(key % 100))!
-                    start = max(calendar.startOfMonth(month), quarterHours.lowerBound.startSeconds)
+                    start = max(calendar.startOfDay(month.firstDay, offsets: &probes), quarterHours.lowerBound.startSeconds)
                 }
                 starts.append(start)
                 quarterHourCounts.append(0)

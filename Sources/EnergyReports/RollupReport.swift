@@ -11,6 +11,12 @@ public struct ReportRow: Sendable, Equatable {
     public var bucketStart: Int64
     public var point: PointKey?
     public var totals: EnergyTotals
+
+    public init(bucketStart: Int64, point: PointKey?, totals: EnergyTotals) {
+        self.bucketStart = bucketStart
+        self.point = point
+        self.totals = totals
+    }
 }
 
 /// Rollups of a community over local days `from..<to`, read from the store.

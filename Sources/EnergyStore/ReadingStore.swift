@@ -40,4 +40,9 @@ public protocol StoreConnection: AnyObject {
     /// of energy writes (negative or absurd energies, starts off the grid, readings of unknown
     /// points). Reads everything: for `energy check`, not for every command.
     func checkIntegrity() throws -> [String]
+
+    /// What this connection sees of the data, as a value that changes whenever data it reads
+    /// may have changed; nil when the backend cannot tell cheaply (then nothing may be cached).
+    /// See ``StoreDataVersion``.
+    func dataVersion() throws -> StoreDataVersion?
 }

@@ -102,6 +102,9 @@ final class SQLiteConnection {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { Int(sqlite3_changes(db)) }
 
+    /// Rows inserted, changed or deleted through this connection since it opened.
+    func totalChanges() -> Int64 { handle.map { sqlite3_total_changes64($0) } ?? 0 }
+
     func errorMessage() -> String { String(cString: sqlite3_errmsg(db)) }
 
     /// The error for a failed call; one that says the file is damaged also marks the store

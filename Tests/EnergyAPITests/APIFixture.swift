@@ -112,9 +112,12 @@ struct APIHarness: Sendable {
 
     static func run<T: Sendable>(
         fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil, tokenCacheSize: Int = 4096,
-        clock: any WallClock = SystemClock(), _ body: @escaping @Sendable (APIHarness) async throws -> T
+        answersPerConnection: Int = 64, clock: any WallClock = SystemClock(), _ body: @escaping @Sendable (APIHarness) async throws -> T
     ) async throws -> T {
-        try await serve(fixture: fixture, issuer: issuer, store: store, tokenCacheSize: tokenCacheSize, clock: clock) { api, _ in
+        try await serve(
+            fixture: fixture, issuer: issuer, store: store, tokenCacheSize: tokenCacheSize, answersPerConnection: answersPerConnection,
+            clock: clock
+        ) { api, _ in
             try await body(api)
         }
     }
@@ -122,13 +125,16 @@ struct APIHarness: Sendable {
     /// As `run`, also handing `body` the server (its verifier's token cache).
     static func serve<T: Sendable>(
         fixture: APIFixture, issuer: TestIssuer?, store: (any ReadingStore)? = nil, tokenCacheSize: Int = 4096,
-        clock: any WallClock = SystemClock(), _ body: @escaping @Sendable (APIHarness, APIServer) async throws -> T
+        answersPerConnection: Int = 64, clock: any WallClock = SystemClock(),
+        _ body: @escaping @Sendable (APIHarness, APIServer) async throws -> T
     ) async throws -> T {
         let oidc = issuer.map {
             OIDCSettings(issuer: $0.issuer, audience: "energy-api", minimumRefetchSeconds: 0, tokenCacheSize: tokenCacheSize)
         }
+        var configuration = APIConfiguration(host: "127.0.0.1", port: 0, basePath: base, oidc: oidc)
+        configuration.answersPerConnection = answersPerConnection
         let server = APIServer(
-            configuration: APIConfiguration(host: "127.0.0.1", port: 0, basePath: base, oidc: oidc),
+            configuration: configuration,
             community: fixture.community, store: try store ?? fixture.openStore(), clock: clock)
         let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in try await body(APIHarness(client: client), server) }

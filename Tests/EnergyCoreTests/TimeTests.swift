@@ -65,6 +65,19 @@ import Testing
         #expect(total == 365 * 96)
     }
 
+    /// The report's bucket grid takes day starts with an offset cache: the same instants as the
+    /// zone's own lookups, including zones whose changes fall at midnight or are 30 minutes.
+    @Test(arguments: ["Europe/Vienna", "America/Santiago", "America/Havana", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"])
+    func startOfDayWithAnOffsetCacheIsTheSame(zone: String) throws {
+        let calendar = try LocalCalendar(timeZoneIdentifier: zone)
+        var offsets = calendar.offsetCache()
+        var day = try LocalDate("2024-01-01")
+        while day.year < 2028 {
+            #expect(calendar.startOfDay(day, offsets: &offsets) == calendar.startOfDay(day), "\(zone) \(day)")
+            day = day.adding(days: 1)
+        }
+    }
+
     @Test func localISOStringsCarryTheOffsetInForce() throws {
         #expect(vienna.isoString(1_792_879_200) == "2026-10-25T00:00:00+02:00")
         #expect(vienna.isoString(1_792_890_000) == "2026-10-25T02:00:00+01:00")  // 01:00Z, after the change
