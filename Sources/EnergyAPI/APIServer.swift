@@ -32,8 +32,9 @@ public struct APIConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, basePath: String = "", oidc: OIDCSettings?, limits: RangeLimits = .init(),
-        http: HTTPLimits = HTTPLimits()
+        http: HTTPLimits = HTTPLimits(), answersPerConnection: Int = 64
     ) {
+        self.answersPerConnection = answersPerConnection
         self.host = host
         self.port = port
         self.basePath = APIConfiguration.normalized(basePath)

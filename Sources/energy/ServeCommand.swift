@@ -55,6 +55,12 @@ struct ServeCommand: AsyncParsableCommand, LoggingCommand {
     @Option(help: ArgumentHelp("Open connections at most; more wait until one closes.", valueName: "count"))
     var maxConnections = 512
 
+    @Option(
+        help: ArgumentHelp(
+            "Rollups answers remembered per store connection until the data changes (SQLite only; 0: compute every answer).",
+            valueName: "count"))
+    var answerCache = 64
+
     private var issuer: String? { oidcIssuer ?? Self.environment("ENERGY_OIDC_ISSUER") }
     private var audience: String? { oidcAudience ?? Self.environment("ENERGY_OIDC_AUDIENCE") }
 
@@ -62,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand, LoggingCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard (0...4096).contains(answerCache) else { throw ValidationError("--answer-cache must be from 0 to 4096") }
         if noAuth {
             if issuer != nil && oidcIssuer != nil { throw ValidationError("--no-auth and --oidc-issuer exclude each other") }
             return
@@ -93,7 +100,8 @@ struct ServeCommand: AsyncParsableCommand, LoggingCommand {
             server = APIServer(
                 configuration: APIConfiguration(
                     host: host, port: port, basePath: basePath, oidc: oidc,
-                    http: HTTPLimits(idleSeconds: idleTimeout, maxConnections: maxConnections)),
+                    http: HTTPLimits(idleSeconds: idleTimeout, maxConnections: maxConnections),
+                    answersPerConnection: answerCache),
                 community: community, store: store)
             logger.info("serve: community '\(community.id)', store \(store.location)")
         } catch {

@@ -38,6 +38,8 @@ import FoundationNetworking
             ["serve", "--community", communityPath, "--store", store, "--oidc-issuer", "https://kc.example/realms/x"],
             environment: ["ENERGY_OIDC_AUDIENCE": ""])
         #expect(noAudience.status == 64)
+        let badCache = try CLI.run(["serve", "--community", communityPath, "--store", store, "--no-auth", "--answer-cache", "5000"])
+        #expect(badCache.status == 64 && badCache.stderr.contains("--answer-cache must be from 0 to 4096"), "\(badCache.stderr)")
         let badStore = try CLI.run(["serve", "--community", communityPath, "--store", "mongodb://", "--no-auth"])
         #expect(badStore.status != 0)
         #expect(badStore.stderr.contains("error:"), "\(badStore.stderr)")
