@@ -220,10 +220,12 @@ public final class SQLiteStore:
         }
     }
 
-    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups(
+    public func forEachDayRollup(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?, _ body: (StoredRollup) -> Void
+    ) throws {
+        try forEachRollup(
             table: "rollups_day", column: "day", community: community, from: from.description, to: to.description,
-            keys: points.map { _ in Self.days(from, to) }, of: points)
+            keys: points.map { _ in Self.days(from, to) }, of: points, body)
     }
 
     public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {

@@ -341,8 +341,12 @@ public final class MongoStore:
         }
     }
 
-    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups("rollups_day", key: "day", community: community, from: from.description, to: to.description, of: points)
+    public func forEachDayRollup(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?, _ body: (StoredRollup) -> Void
+    ) throws {
+        try forEachRollup(
+            "rollups_day", key: "day", community: community, from: from.description, to: to.description, of: points, session: nil,
+            body)
     }
 
     public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
