@@ -81,6 +81,9 @@ extension BillingRun {
                 try Self.writeWorkbooks(
                     batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
                     directory: directory, threads: options.threads)
+                // The batch's series and workbooks are freed (partly on the writer threads' own
+                // arenas): give the pages back before the next batch allocates its own.
+                ProcessHeap.trim()
             }
             files += members.map { directory + "/" + stems[$0] + ".xlsx" }
         }

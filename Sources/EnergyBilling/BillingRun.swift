@@ -41,7 +41,7 @@ public struct BillingRun {
         public var allowUnreliable: Bool
         /// Parallel XLSX writers (libxlsxwriter compresses on the calling thread).
         public var threads: Int
-        /// Quarter-hour series held in memory at once while writing workbooks (16 MB: about 350
+        /// Quarter-hour series held in memory at once while writing workbooks (8 MB: about 175
         /// points of a month); members are written in batches that fit, each batch reading only
         /// its points' series, so memory does not grow with the community.
         public var seriesBudgetBytes: Int
@@ -53,7 +53,7 @@ public struct BillingRun {
         public var collectionDate: LocalDate?
         public init(
             period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
-            threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 16 << 20,
+            threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 8 << 20,
             onlyMember: String? = nil, allowUnreliable: Bool = false
         ) {
             self.period = period
@@ -94,6 +94,8 @@ public struct BillingRun {
     public func run(_ options: Options) throws -> Result {
         guard let tariffs = community.tariffs else { throw BillingError.noTariff(community.id) }
         let figures = try BillingFigures(store: store, community: community, tariffs: tariffs, period: options.period)
+        // Reading the figures decoded every record of the period: none of it is needed any more.
+        ProcessHeap.trim()
         guard figures.reconciliation.balanced else { throw BillingError.unbalanced(figures.reconciliation) }
         let count = figures.statements.count
         guard options.mode == .final else {

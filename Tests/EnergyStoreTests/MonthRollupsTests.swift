@@ -35,7 +35,9 @@ import Testing
         #expect(whole.map(\.point) == [a, b, unused, nil])
         #expect(whole[0].totals.consumed == (0..<31).reduce(0) { $0 + 1_000 + Int64($1) })
         #expect(whole[0].totals.intervals == 31 && whole[0].totals.expectedIntervals == 2_980)
-        #expect(whole[2].totals == EnergyTotals(consumed: 0, produced: 0, shared: 0, grid: 0, surplus: 0, intervals: 0, expectedIntervals: 2_980))
+        #expect(
+            whole[2].totals
+                == EnergyTotals(consumed: 0, produced: 0, shared: 0, grid: 0, surplus: 0, intervals: 0, expectedIntervals: 2_980))
         #expect(whole[3].totals.shared == 31 * 400 && whole[3].totals.expectedIntervals == 3 * 2_980)
     }
 }
