@@ -20,12 +20,18 @@ extension BillingRun {
         (final ? "" : "preview-") + "statements-\(period.label).csv"
     }
 
+    /// Writes the files of every member (or of `options.onlyMember`). `document(i)` makes member
+    /// `i`'s document, `numbers` and `issuedOn` are what it says; each document is made when its
+    /// files are written, so a caller need not hold them all.
     func write(
-        _ figures: BillingFigures, documents: [StatementDocument], entries: [StatementCSV.Entry], options: Options
+        _ figures: BillingFigures, document: @escaping @Sendable (Int) -> StatementDocument, numbers: [String?],
+        issuedOn: [LocalDate?], entries: [StatementCSV.Entry], options: Options
     ) throws -> [String] {
         let directory = options.directory
         var files: [String] = []
-        let stems = documents.map { Self.fileStem(period: options.period, memberID: $0.member.id, number: $0.number) }
+        let stems = figures.statements.indices.map {
+            Self.fileStem(period: options.period, memberID: figures.statements[$0].member.id, number: numbers[$0])
+        }
         let members = figures.statements.indices.filter {
             options.onlyMember == nil || figures.statements[$0].member.id == options.onlyMember
         }
@@ -37,7 +43,7 @@ extension BillingRun {
             }
             for i in members {
                 let path = directory + "/" + stems[i] + ".csv"
-                try Self.writeAtomically(StatementCSV.detail(documents[i]), to: path)
+                try Self.writeAtomically(StatementCSV.detail(document(i)), to: path)
                 files.append(path)
             }
         }
@@ -45,13 +51,11 @@ extension BillingRun {
             // libharu documents are independent of each other: one per thread at a time.
             try Self.inParallel(members.count, threads: options.threads, name: "energy pdf writer") { k in
                 let i = members[k]
-                try Self.writeAtomically(Data(try StatementPDF(documents[i]).render()), to: directory + "/" + stems[i] + ".pdf")
+                try Self.writeAtomically(Data(try StatementPDF(document(i)).render()), to: directory + "/" + stems[i] + ".pdf")
             }
             files += members.map { directory + "/" + stems[$0] + ".pdf" }
         }
         if options.formats.contains(.xlsx) {
-            let numbers = documents.map(\.number)
-            let issuedOn = documents.map(\.issuedOn)
             // The quarter-hour series are loaded for a batch of members at a time, so a year of a
             // large community does not have to fit in memory at once.
             let perPoint = max(1, figures.quarterHours.count * 16)
@@ -77,6 +81,9 @@ extension BillingRun {
                 try Self.writeWorkbooks(
                     batch, figures: figures, series: series, numbers: numbers, issuedOn: issuedOn, stems: stems,
                     directory: directory, threads: options.threads)
+                // The batch's series and workbooks are freed (partly on the writer threads' own
+                // arenas): give the pages back before the next batch allocates its own.
+                ProcessHeap.trim()
             }
             files += members.map { directory + "/" + stems[$0] + ".xlsx" }
         }

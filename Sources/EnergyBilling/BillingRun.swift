@@ -41,8 +41,9 @@ public struct BillingRun {
         public var allowUnreliable: Bool
         /// Parallel XLSX writers (libxlsxwriter compresses on the calling thread).
         public var threads: Int
-        /// Quarter-hour series held in memory at once while writing workbooks (64 MB: about 1,300
-        /// points of a month); members are written in batches that fit.
+        /// Quarter-hour series held in memory at once while writing workbooks (8 MB: about 175
+        /// points of a month); members are written in batches that fit, each batch reading only
+        /// its points' series, so memory does not grow with the community.
         public var seriesBudgetBytes: Int
         /// Write only this member's statement files (no accounting CSV): a download of one
         /// statement. Numbering and checks are those of the whole run.
@@ -52,7 +53,7 @@ public struct BillingRun {
         public var collectionDate: LocalDate?
         public init(
             period: BillingPeriod, mode: Mode, formats: Set<Format>, directory: String, allowIncomplete: Bool = false,
-            threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 64 << 20,
+            threads: Int = ProcessInfo.processInfo.activeProcessorCount, seriesBudgetBytes: Int = 8 << 20,
             onlyMember: String? = nil, allowUnreliable: Bool = false
         ) {
             self.period = period
@@ -93,19 +94,25 @@ public struct BillingRun {
     public func run(_ options: Options) throws -> Result {
         guard let tariffs = community.tariffs else { throw BillingError.noTariff(community.id) }
         let figures = try BillingFigures(store: store, community: community, tariffs: tariffs, period: options.period)
+        // Reading the figures decoded every record of the period: none of it is needed any more.
+        ProcessHeap.trim()
         guard figures.reconciliation.balanced else { throw BillingError.unbalanced(figures.reconciliation) }
         let count = figures.statements.count
         guard options.mode == .final else {
             try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
-            let documents = figures.statements.indices.map {
-                StatementDocument(figures: figures, memberIndex: $0, kind: .preview, number: nil, issuedOn: nil)
+            // Each member's document is made when its files are written and dropped after: all of
+            // them at once grow with the community (30 MB for 7,500 members).
+            let document = { @Sendable (i: Int) in
+                StatementDocument(figures: figures, memberIndex: i, kind: .preview, number: nil, issuedOn: nil)
             }
-            let entries = documents.indices.map {
+            let entries = figures.statements.indices.map {
                 StatementCSV.Entry(
-                    number: nil, status: "preview", memberID: documents[$0].member.id,
-                    content: IssuedContent(documents[$0], gridOperatorQuarterHours: figures.statements[$0].gridOperatorQuarterHours))
+                    number: nil, status: "preview", memberID: figures.statements[$0].member.id,
+                    content: IssuedContent(document($0), gridOperatorQuarterHours: figures.statements[$0].gridOperatorQuarterHours))
             }
-            let files = try write(figures, documents: documents, entries: entries, options: options)
+            let files = try write(
+                figures, document: document, numbers: [String?](repeating: nil, count: count),
+                issuedOn: [LocalDate?](repeating: nil, count: count), entries: entries, options: options)
             return Result(
                 figures: figures, numbers: [String?](repeating: nil, count: count), reissued: false, issuedOn: nil,
                 issuedOnPerStatement: [LocalDate?](repeating: nil, count: count), files: files)
@@ -165,7 +172,9 @@ public struct BillingRun {
         }
         let entries = try entries(of: all, period: options.period, current: (figures, statementDocuments))
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
-        var files = try write(figures, documents: statementDocuments, entries: entries, options: options)
+        var files = try write(
+            figures, document: { statementDocuments[$0] }, numbers: statementDocuments.map(\.number),
+            issuedOn: statementDocuments.map(\.issuedOn), entries: entries, options: options)
         var transfers: [BankTransferEntry] = []
         if options.formats.contains(.sepa) && options.onlyMember == nil {
             let sepa = try SEPABatches(store: store, community: community, collectionDate: options.collectionDate)

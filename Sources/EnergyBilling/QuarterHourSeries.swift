@@ -20,7 +20,9 @@ struct QuarterHourSeries {
         var values: [Int: [Int64]] = [:]
         for p in points { values[p] = empty }
         let community = figures.community
-        try store.allocationSeries(community: community.id, from: figures.period.from, to: figures.period.to) { record in
+        // Only these points' records: a batch reads its own, not the whole community's period.
+        let keys = points.map { community.meteringPoints[$0].key }
+        try store.allocationSeries(community: community.id, from: figures.period.from, to: figures.period.to, of: keys) { record in
             guard let p = community.pointIndex(of: record.point), values[p] != nil else { return }
             let offset = Int(record.firstQuarterHour.index - first)
             guard offset >= 0, offset + record.quarterHourCount <= count else { return }

@@ -53,7 +53,7 @@ struct SEPABatches {
         if let date = collectionDate, !TargetCalendar.isBusinessDay(date) {
             throw SEPAError.notABusinessDay(date, next: TargetCalendar.businessDay(onOrAfter: date))
         }
-        let content = Dictionary(entries.compactMap { e in e.number.map { ($0, e.content) } }, uniquingKeysWith: { a, _ in a })
+        let content = Dictionary(entries.compactMap { e in e.number.map { ($0, e.figures) } }, uniquingKeysWith: { a, _ in a })
         let members = Dictionary(community.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Batches in number order; each mandate's first collection is the earliest debit under it.
         var batches: [[IssuedStatement]] = []

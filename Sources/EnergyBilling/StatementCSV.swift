@@ -32,7 +32,52 @@ public enum StatementCSV {
         var reason: String?
         var issuedOn: LocalDate?
         var memberID: String
-        var content: IssuedContent
+        /// What the row shows of the document: only its sums are kept, not its lines, so the rows
+        /// of every member of a large community stay small until the file is written.
+        var figures: Figures
+
+        struct Figures {
+            var memberName: String
+            var currency: String
+            var communityEnergyMWh: Int64
+            var generationCreditMWh: Int64
+            var communityEnergy: Money
+            var generationCredit: Money
+            var memberFee: Money
+            var netCents: Int64
+            var vatCents: Int64
+            var totalCents: Int64
+            var missingQuarterHours: Int
+            var gridOperatorQuarterHours: Int
+
+            init(_ c: IssuedContent) {
+                memberName = c.memberName
+                currency = c.currency
+                communityEnergyMWh = c.energy(.communityEnergy)
+                generationCreditMWh = c.energy(.generationCredit)
+                communityEnergy = c.amount(.communityEnergy)
+                generationCredit = c.amount(.generationCredit)
+                memberFee = c.amount(.memberFee)
+                netCents = c.netCents
+                vatCents = c.vatCents
+                totalCents = c.totalCents
+                missingQuarterHours = c.missingQuarterHours
+                gridOperatorQuarterHours = c.gridOperatorQuarterHours
+            }
+        }
+
+        init(
+            number: String?, status: String, reference: String? = nil, reason: String? = nil, issuedOn: LocalDate? = nil,
+            memberID: String, content: IssuedContent
+        ) {
+            self.number = number
+            self.status = status
+            self.reference = reference
+            self.reason = reason
+            self.issuedOn = issuedOn
+            self.memberID = memberID
+            figures = Figures(content)
+        }
     }
 
     /// Rows in number order (numbered documents first, previews in file order), so reordering
@@ -49,12 +94,12 @@ public enum StatementCSV {
         }
         for i in order {
             let e = entries[i]
-            let c = e.content
+            let c = e.figures
             out += row([
                 e.number ?? "", e.status, e.reference ?? "", e.issuedOn?.description ?? "", community.id, period.label,
                 period.from.description, period.to.adding(days: -1).description, e.memberID, c.memberName, c.currency,
-                Energy.kilowattHoursText(c.energy(.communityEnergy)), Energy.kilowattHoursText(c.energy(.generationCredit)),
-                c.amount(.communityEnergy).text, c.amount(.generationCredit).text, c.amount(.memberFee).text,
+                Energy.kilowattHoursText(c.communityEnergyMWh), Energy.kilowattHoursText(c.generationCreditMWh),
+                c.communityEnergy.text, c.generationCredit.text, c.memberFee.text,
                 Money(cents: c.netCents).text, Money(cents: c.vatCents).text, Money(cents: c.totalCents).text,
                 String(c.missingQuarterHours), String(c.gridOperatorQuarterHours), e.reason ?? "",
             ])

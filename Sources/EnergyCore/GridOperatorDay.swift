@@ -21,14 +21,15 @@ public struct GridOperatorDay: Sendable {
     /// Figures recorded (any code).
     public private(set) var figures = 0
 
+    // The slots are made on the first figure: most days of most communities have none, and four
+    // slots per point and quarter hour are 30 MB a day for 10,000 points.
     public init(quarterHours: Int, directions: [Direction]) {
         quarterHourCount = quarterHours
         self.directions = directions
-        let empty = [Int64](repeating: -1, count: quarterHours * directions.count)
-        covered = empty
-        participatingProduction = empty
-        participatingSurplus = empty
-        surplus = empty
+        covered = []
+        participatingProduction = []
+        participatingSurplus = []
+        surplus = []
     }
 
     public var pointCount: Int { directions.count }
@@ -38,6 +39,13 @@ public struct GridOperatorDay: Sendable {
     public mutating func record(quarterHour q: Int, point i: Int, code: MeterCode, milliwattHours: Int64) {
         guard q >= 0, q < quarterHourCount, i >= 0, i < pointCount, code.direction == directions[i] else { return }
         let k = q * pointCount + i
+        if figures == 0 {
+            let empty = [Int64](repeating: -1, count: quarterHourCount * pointCount)
+            covered = empty
+            participatingProduction = empty
+            participatingSurplus = empty
+            surplus = empty
+        }
         figures += 1
         switch code {
         case .coveredShare: covered[k] = milliwattHours
@@ -51,6 +59,7 @@ public struct GridOperatorDay: Sendable {
     /// The DSO's share of point `i` in quarter hour `q`, given its reading (`-1` if missing); nil
     /// where the DSO sent no allocation for it.
     public func share(quarterHour q: Int, point i: Int, reading: Int64) -> Int64? {
+        guard figures > 0 else { return nil }
         let k = q * pointCount + i
         if directions[i] == .consumption { return covered[k] >= 0 ? covered[k] : nil }
         if participatingProduction[k] >= 0, participatingSurplus[k] >= 0 {

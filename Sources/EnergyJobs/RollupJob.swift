@@ -120,6 +120,9 @@ public struct RollupJob {
             total.add(day.communityTotals)
             months.insert(input.date.localMonth)
             done += 1
+            // The day's buffers (the reader's on its own thread's arena) are free now: give their
+            // pages back, or the allocator keeps the largest days of the run resident.
+            ProcessHeap.trim()
             try renewLease()
             progress(done, plan.days.count)
         }

@@ -1,7 +1,5 @@
+import EnergyCore
 import ServiceLifecycle
-
-// glibc's malloc_trim(3), declared in <malloc.h>, which the Glibc module does not export.
-@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
 
 /// Gives the heap that closed connections freed back to the system, every `interval` (10 s). glibc's
 /// allocator keeps freed memory in its per-thread arenas (the event-loop threads' ones grow with
@@ -24,7 +22,7 @@ public struct HeapTrimmer: Service, CustomStringConvertible {
         // Ends with the group: its graceful shutdown cancels the sleep.
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do { try await Task.sleep(for: interval) } catch { return }
-            _ = mallocTrim(0)
+            ProcessHeap.trim()
         }
     }
 }

@@ -20,8 +20,12 @@ public protocol RollupStore: AnyObject {
     /// if none of its days is rolled up yet) and one for the community.
     func refreshMonth(_ month: LocalMonth, community: Community, points: [PointKey]) throws
 
-    /// Day rollups of local days `from..<to`; with `points`, only theirs (no community rows).
-    func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup]
+    /// Day rollups of local days `from..<to`, handed to `body` one at a time as they are read
+    /// (a period of a large community is too many rows to hold); with `points`, only theirs (no
+    /// community rows).
+    func forEachDayRollup(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?, _ body: (StoredRollup) -> Void
+    ) throws
 
     /// Month rollups of months `from..<to`; with `points`, only theirs (no community rows).
     func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup]
@@ -35,6 +39,13 @@ public protocol RollupStore: AnyObject {
 }
 
 extension RollupStore {
+    /// Day rollups of local days `from..<to`, all at once; with `points`, only theirs (no community rows).
+    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
+        var rows: [StoredRollup] = []
+        try forEachDayRollup(community: community, from: from, to: to, of: points) { rows.append($0) }
+        return rows
+    }
+
     /// Day rollups of every point and the community.
     public func dayRollups(community: String, from: LocalDate, to: LocalDate) throws -> [StoredRollup] {
         try dayRollups(community: community, from: from, to: to, of: nil)

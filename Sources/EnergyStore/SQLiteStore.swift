@@ -203,7 +203,7 @@ public final class SQLiteStore:
         statement.reset()
     }
 
-    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws {
+    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: (DayRollupScan) throws -> [StoredRollup]) throws {
         let insert = try db.prepare(
             """
             INSERT INTO rollups_month (community, month, point, start, consumed_mwh, produced_mwh, shared_mwh, grid_mwh,
@@ -213,8 +213,11 @@ public final class SQLiteStore:
         // BEGIN IMMEDIATE takes the write lock before the days are read: every day another run
         // committed before is read, and none commits between the read and the write.
         try db.transaction {
-            let days = try dayRollups(community: community, from: month.firstDay, to: month.next.firstDay, of: nil)
-            let rows = rows(days)
+            let rows = try rows { body in
+                try forEachRollup(
+                    table: "rollups_day", column: "day", community: community, from: month.firstDay.description,
+                    to: month.next.firstDay.description, keys: nil, of: nil, body)
+            }
             try db.prepare("DELETE FROM rollups_month WHERE community = ?1 AND month = ?2").run([
                 .text(community), .text(month.description),
             ])
@@ -227,10 +230,12 @@ public final class SQLiteStore:
         }
     }
 
-    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups(
+    public func forEachDayRollup(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?, _ body: (StoredRollup) -> Void
+    ) throws {
+        try forEachRollup(
             table: "rollups_day", column: "day", community: community, from: from.description, to: to.description,
-            keys: points.map { _ in Self.days(from, to) }, of: points)
+            keys: points.map { _ in Self.days(from, to) }, of: points, body)
     }
 
     public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
@@ -276,6 +281,18 @@ public final class SQLiteStore:
         table: String, column: String, community: String, from: String, to: String, keys: [String]?,
         of points: [PointKey]?
     ) throws -> [StoredRollup] {
+        var rows: [StoredRollup] = []
+        try forEachRollup(table: table, column: column, community: community, from: from, to: to, keys: keys, of: points) {
+            rows.append($0)
+        }
+        return rows
+    }
+
+    /// The rollup rows of a range, one at a time, without holding them.
+    private func forEachRollup(
+        table: String, column: String, community: String, from: String, to: String, keys: [String]?,
+        of points: [PointKey]?, _ body: (StoredRollup) -> Void
+    ) throws {
         let condition = rangeCondition(column, keys: keys, of: points)
         let statement = try db.kept(
             """
@@ -285,7 +302,6 @@ public final class SQLiteStore:
             """)
         defer { statement.reset() }
         try statement.bind([.text(community), .text(from), .text(to)] + condition.values)
-        var rows: [StoredRollup] = []
         while try statement.step() {
             let id = statement.int64(1)
             let totals = EnergyTotals(
@@ -293,12 +309,11 @@ public final class SQLiteStore:
                 grid: statement.int64(5), surplus: statement.int64(6),
                 intervals: Int(statement.int64(7)), expectedIntervals: Int(statement.int64(8)), dsoIntervals: Int(statement.int64(9)))
             if id == 0 {
-                rows.append(StoredRollup(bucketStart: statement.int64(0), point: nil, totals: totals))
+                body(StoredRollup(bucketStart: statement.int64(0), point: nil, totals: totals))
             } else if let key = pointsByID[id] {
-                rows.append(StoredRollup(bucketStart: statement.int64(0), point: key, totals: totals))
+                body(StoredRollup(bucketStart: statement.int64(0), point: key, totals: totals))
             }
         }
-        return rows
     }
 
     public func allocationSeries(

@@ -66,7 +66,11 @@ enum CommunityLoader {
             )
         }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
-        return try CommunityFile.parse(text, source: path)
+        let community = try CommunityFile.parse(text, source: path)
+        // The parser's tree of a large file is freed by now; without this its pages would stay
+        // resident for the whole run (see ProcessHeap).
+        ProcessHeap.trim()
+        return community
     }
 }
 

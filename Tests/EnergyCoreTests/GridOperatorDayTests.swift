@@ -22,6 +22,14 @@ import Testing
         #expect(dso.shares(readings: readings) == [600, 400, 200, 700, -1, -1])
     }
 
+    @Test func aDayWithoutFiguresHasNoShares() {
+        // No slots are made until a figure arrives; the answers are those of empty slots.
+        let dso = GridOperatorDay(quarterHours: 2, directions: directions)
+        #expect(dso.figures == 0)
+        #expect(dso.share(quarterHour: 1, point: 0, reading: 500) == nil)
+        #expect(dso.shares(readings: [1000, 500, 300, 800, 600, 100]) == [-1, -1, -1, -1, -1, -1])
+    }
+
     @Test func dayAllocationUsesTheDSOSharesAndCountsThem() {
         var allocator = QuarterHourAllocator(
             key: .dynamic, participants: directions.map { AllocationParticipant(direction: $0) })

@@ -130,7 +130,9 @@ import Testing
         var bWaitedFor = false
         let bError = Mutex<String?>(nil)
         var started = false
-        try a.rebuildMonth(month, community: community.id) { days in
+        try a.rebuildMonth(month, community: community.id) { scan in
+            var days: [StoredRollup] = []
+            try scan { days.append($0) }
             if !started {
                 // B starts while A is inside its rebuild, having read only the 1st. A waits a
                 // little for B: without the month's serialization B would finish meanwhile and

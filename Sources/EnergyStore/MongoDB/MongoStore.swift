@@ -307,7 +307,7 @@ public final class MongoStore:
         }
     }
 
-    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: ([StoredRollup]) -> [StoredRollup]) throws {
+    public func rebuildMonth(_ month: LocalMonth, community: String, _ rows: (DayRollupScan) throws -> [StoredRollup]) throws {
         // Every rebuild of the month first writes the month's counter document: two rebuilds at
         // once conflict on it (the later one is retried on a fresh snapshot), so the last one to
         // commit has read every day the others had stored. The document is made outside the
@@ -324,12 +324,14 @@ public final class MongoStore:
             guard try counter.execute().matched == 1 else {
                 throw MongoError(server: pool.server, code: 0, message: "the counter of month \(month) of \(community) is missing")
             }
-            let days = try self.rollups(
-                "rollups_day", key: "day", community: community, from: month.firstDay.description,
-                to: month.next.firstDay.description, of: nil, session: session)
+            let rows = try rows { body in
+                try self.forEachRollup(
+                    "rollups_day", key: "day", community: community, from: month.firstDay.description,
+                    to: month.next.firstDay.description, of: nil, session: session, body)
+            }
             let months = try db.bulk("rollups_month", session: session)
             try months.deleteMany(filter: BSONDocument(["community": .string(community), "month": .string(month.description)]))
-            for row in rows(days) {
+            for row in rows {
                 try months.insert(
                     MongoRollupDocuments.document(
                         community: community, point: row.point, start: row.bucketStart, totals: row.totals,
@@ -339,8 +341,12 @@ public final class MongoStore:
         }
     }
 
-    public func dayRollups(community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?) throws -> [StoredRollup] {
-        try rollups("rollups_day", key: "day", community: community, from: from.description, to: to.description, of: points)
+    public func forEachDayRollup(
+        community: String, from: LocalDate, to: LocalDate, of points: [PointKey]?, _ body: (StoredRollup) -> Void
+    ) throws {
+        try forEachRollup(
+            "rollups_day", key: "day", community: community, from: from.description, to: to.description, of: points, session: nil,
+            body)
     }
 
     public func monthRollups(community: String, from: LocalMonth, to: LocalMonth, of points: [PointKey]?) throws -> [StoredRollup] {
@@ -348,10 +354,18 @@ public final class MongoStore:
     }
 
     private func rollups(
-        _ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?,
-        session: MongoSession? = nil
+        _ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?
     ) throws -> [StoredRollup] {
         var rows: [StoredRollup] = []
+        try forEachRollup(collection, key: key, community: community, from: from, to: to, of: points, session: nil) { rows.append($0) }
+        return rows
+    }
+
+    /// The rollup rows of a range, one at a time, without holding them.
+    private func forEachRollup(
+        _ collection: String, key: String, community: String, from: String, to: String, of points: [PointKey]?,
+        session: MongoSession?, _ body: (StoredRollup) -> Void
+    ) throws {
         let filter = BSONDocument([
             "community": .string(community), key: .document(BSONDocument(["$gte": .string(from), "$lt": .string(to)])),
         ])
@@ -363,9 +377,8 @@ public final class MongoStore:
         ) { doc in
             guard let row = MongoRollupDocuments.row(doc) else { return }
             if let wanted, !(row.point.map(wanted.contains) ?? false) { return }
-            rows.append(row)
+            body(row)
         }
-        return rows
     }
 
     /// `{"$in": [zaehlpunkte]}`: values the store built from parsed `Zaehlpunkt`s, never client text.
